@@ -35,6 +35,8 @@ export const configSchema = z.object({
   TOPIC_TIER_1: optionalArn,
   TOPIC_TIER_2: optionalArn,
   TOPIC_TIER_3: optionalArn,
+  /** A firing alert this soon after its incident resolved reopens it. */
+  INCIDENT_REOPEN_WINDOW_MINUTES: z.coerce.number().positive().default(30),
 });
 
 export type Config = z.infer<typeof configSchema>;
