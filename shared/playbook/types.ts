@@ -76,6 +76,11 @@ export interface ActionSpec<T = unknown> {
   apply: () => Promise<T>;
   /** Optional cap check: a reason string blocks the action. */
   cap?: () => string | null;
+  /**
+   * Optional hands-off check: a reason string (e.g. a rollout in progress
+   * that we did not start) means a person is at work, so we do not act.
+   */
+  handsOff?: () => Promise<string | null>;
 }
 
 /** What a recorded step reports back to the playbook. */
