@@ -98,9 +98,19 @@ function stuckPod(pods: V1Pod[]): string | null {
   return null;
 }
 
-/** A deployment whose rollout is not finished (or not yet observed). */
+/**
+ * A deployment whose pod template is still being rolled out: the spec
+ * change not observed, replicas not all updated, or old pods left.
+ * Readiness is not part of it: crash-looping pods of a finished rollout
+ * are a fault to fix, not someone's rollout to stay out of.
+ */
 export function isRolloutInProgress(deployment: V1Deployment): boolean {
-  return rolloutProgress(deployment).progress === 'progressing';
+  const s = rolloutStatus(deployment);
+  return (
+    s.observedGeneration < s.generation ||
+    s.updated < s.replicas ||
+    s.total > s.updated
+  );
 }
 
 /**
