@@ -1,0 +1,131 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  FilterOrPolicy,
+  type ITopic,
+  SubscriptionFilter,
+} from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { CatalogEntry } from '#shared/playbook/catalog.ts';
+
+export interface PlaybookFunctionProps {
+  readonly entry: CatalogEntry;
+  /** Absolute path of the function's `handler.ts`. */
+  readonly handlerPath: string;
+  readonly table: ITableV2;
+  readonly alerts: ITopic;
+  readonly alarms: ITopic;
+  readonly notifyTopics: readonly ITopic[];
+  readonly key: IKey;
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * One playbook's Lambda function, subscribed to the alert topics with a
+ * filter on its alert names, with its own dead-letter queue for deliveries
+ * that fail after SNS's retries.
+ */
+export class PlaybookFunction extends Construct {
+  public readonly fn: NodejsFunction;
+  public readonly deadLetters: IQueue;
+
+  constructor(scope: Construct, id: string, props: PlaybookFunctionProps) {
+    super(scope, id);
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.fn = this.function(props);
+    this.subscribe(props);
+    this.grant(props);
+  }
+
+  private function(props: PlaybookFunctionProps): NodejsFunction {
+    const { entry } = props;
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.THREE_MONTHS,
+    });
+
+    return new NodejsFunction(this, 'Function', {
+      entry: props.handlerPath,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      // Diagnosis, an action and a watched rollout fit in five minutes;
+      // anything slower is escalated by the playbook's own timeout first.
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      deadLetterQueue: this.deadLetters,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: entry.playbook,
+        POWERTOOLS_METRICS_NAMESPACE: 'TARS/OnCall',
+      },
+      bundling: bundling(),
+    });
+  }
+
+  private subscribe(props: PlaybookFunctionProps): void {
+    const names = props.entry.matchers.map((m) => m.alertname);
+    const dlq = this.deadLetters;
+
+    props.alerts.addSubscription(
+      new LambdaSubscription(this.fn, {
+        deadLetterQueue: dlq,
+        filterPolicy: {
+          alertname: SubscriptionFilter.stringFilter({
+            allowlist: [...new Set(names)],
+          }),
+        },
+      }),
+    );
+    props.alarms.addSubscription(
+      new LambdaSubscription(this.fn, {
+        deadLetterQueue: dlq,
+        filterPolicyWithMessageBody: {
+          AlarmName: FilterOrPolicy.filter(
+            SubscriptionFilter.stringFilter({ allowlist: [...new Set(names)] }),
+          ),
+        },
+      }),
+    );
+  }
+
+  private grant(props: PlaybookFunctionProps): void {
+    props.table.grantReadWriteData(this.fn);
+    for (const topic of props.notifyTopics) topic.grantPublish(this.fn);
+    props.key.grantEncryptDecrypt(this.fn);
+  }
+}
+
+/** ESM bundles for Node 24, as TOOLCHAIN.md found to work. */
+function bundling() {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourceMap: true,
+    // undici (through client-node) calls require() for node built-ins;
+    // an ESM bundle has no require unless we define one.
+    banner:
+      "import { createRequire } from 'node:module';" +
+      'const require = createRequire(import.meta.url);',
+  };
+}
