@@ -10,7 +10,13 @@ import {
   readPointer,
 } from './reads.ts';
 import type { Incident, OpenInput, OpenResult } from './types.ts';
-import { allOf, statusFields, updateIncident, versionIs } from './update.ts';
+import {
+  allOf,
+  type Condition,
+  statusFields,
+  updateIncident,
+  versionIs,
+} from './update.ts';
 
 // Each retry follows a lost race in which another writer changed the
 // state; after a handful the state has settled, so more means a fault.
@@ -132,12 +138,13 @@ async function join(
     return { action: 'joined', incident: current };
   }
 
-  // A newer firing event moves the ordering guard forward.
+  // A newer firing event moves the ordering guard forward. The condition
+  // is on the guard, not the version, so joins do not race other writers.
   const updated = await updateIncident(
     ctx,
     current.id,
     { lastEventAt: input.eventAt },
-    allOf(versionIs(current.version), notResolved()),
+    allOf(notResolved(), olderThan(input.eventAt)),
   );
   return updated.ok ? { action: 'joined', incident: updated.value } : null;
 }
@@ -170,7 +177,16 @@ async function reopen(
   return { action: 'reopened', incident: updated.value };
 }
 
-function notResolved() {
+function olderThan(eventAt: string): Condition {
+  // Times are normalized ISO 8601 UTC, so text order is time order.
+  return {
+    expression: '#last < :eventAt',
+    names: { '#last': 'lastEventAt' },
+    values: { ':eventAt': eventAt },
+  };
+}
+
+function notResolved(): Condition {
   return {
     expression: '#status <> :resolved',
     names: { '#status': 'status' },

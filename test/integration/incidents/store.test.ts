@@ -123,6 +123,22 @@ describe('openOrJoin', () => {
     expect(joined.incident.version).toBe(2);
   });
 
+  it('settles concurrent joins with different event times', async () => {
+    // Prepare
+    const opened = await store.openOrJoin(openInput(firing()));
+    const repeats = Array.from({ length: 20 }, (_, n) =>
+      openInput(shifted(firing(), (n + 1) * 1000)),
+    );
+
+    // Act
+    const results = await Promise.all(repeats.map((r) => store.openOrJoin(r)));
+
+    // Assess
+    expect(new Set(results.map((r) => r.action))).toEqual(new Set(['joined']));
+    const current = await store.get(opened.incident.id);
+    expect(current?.lastEventAt).toBe(repeats.at(-1)?.eventAt);
+  });
+
   it('ignores a firing alert older than the resolution', async () => {
     // Prepare
     const incident = await openAndResolve();
@@ -158,6 +174,22 @@ describe('openOrJoin', () => {
     expect(await store.findByDedupKey(refired.dedupKey)).toEqual(
       result.incident,
     );
+  });
+
+  it('reopens once when a flapping alert arrives ten times at once', async () => {
+    // Prepare
+    const incident = await openAndResolve();
+    const refired = openInput(shifted(firing(), 35 * MINUTE));
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => store.openOrJoin(refired)),
+    );
+
+    // Assess
+    const actions = results.map((r) => r.action).sort();
+    expect(actions).toEqual(['reopened', ...Array(9).fill('joined')].sort());
+    expect((await store.get(incident.id))?.flaps).toBe(1);
   });
 
   it('opens a new incident when the alert fires after the window', async () => {
