@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseEvent, toParseOutput } from '#shared/alerts/intake.ts';
 import type { NormalizedAlert } from '#shared/alerts/types.ts';
 import { logger } from '#shared/logger.ts';
@@ -189,6 +189,10 @@ const awsExampleAlarm: NormalizedAlert = {
 
 beforeEach(() => {
   vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 describe('fixture events delivered by SNS', () => {
