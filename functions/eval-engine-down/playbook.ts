@@ -30,9 +30,8 @@ export const evalEngineDown: Playbook<EvalEngineDeps> = {
     const state = await checkPods(ctx);
     await checkEvents(ctx, state);
     const logs = await checkLogs(ctx, state);
-    const verdict = await decide(ctx, state, logs);
-    await announce(ctx, verdict);
-    return verdict;
+    await announce(ctx, state, logs);
+    return decide(ctx, state, logs);
   },
 };
 
@@ -152,11 +151,25 @@ function escalate(step: string, reason: string): Verdict {
   return { status: 'escalate', step, reason };
 }
 
-/** `notify-critical`: EvalEngineDown is P0, news goes to #tars-critical. */
-async function announce(ctx: Ctx, verdict: Verdict): Promise<void> {
+/**
+ * `notify-diagnosis`: EvalEngineDown is P0, so #tars-critical hears what
+ * was found before anything is changed; the runtime reports the outcome.
+ */
+async function announce(
+  ctx: Ctx,
+  state: PodState,
+  logs: LogFinding | null,
+): Promise<void> {
   const target = ctx.target.deployment ?? ctx.target.namespace;
-  await ctx.notify('notify-critical', {
-    subject: `EvalEngineDown ${target}: ${verdict.status}`,
-    body: `${verdict.reason}\nincident ${ctx.incidentId}`,
+  const pod = state.primary;
+  const lines = [
+    `fault: ${state.fault}`,
+    pod ? `pod: ${pod.pod} (${pod.reason ?? pod.fault})` : 'pods: none',
+    logs?.error ? `error: ${logs.error.line}` : null,
+    `incident: ${ctx.incidentId}`,
+  ];
+  await ctx.notify('notify-diagnosis', {
+    subject: `EvalEngineDown ${target}: ${state.fault}`,
+    body: lines.filter((line) => line !== null).join('\n'),
   });
 }

@@ -50,7 +50,7 @@ export function raiseMemoryLimit(
   ctx: Ctx,
   deployment: V1Deployment,
   container: string | null,
-): Promise<ActResult<V1Deployment>> {
+): Promise<ActResult<Applied>> {
   const name = deployment.metadata?.name ?? '';
   const picked = pickContainer(deployment, container);
   const now = picked ? memoryNow(picked) : null;
@@ -74,25 +74,26 @@ async function applyMemory(
   deployment: V1Deployment,
   container: string,
   plan: MemoryPlan,
-): Promise<V1Deployment> {
+): Promise<Applied> {
   if (!plan.ok) {
     // The cap guard blocks a plan that is not ok, so this never runs.
     throw new EvalEngineDownError(plan.reason);
   }
   const mark = ownRolloutMark(deployment, ctx.incidentId);
-  return ctx.deps.cluster.patchDeployment({
+  const patched = await ctx.deps.cluster.patchDeployment({
     namespace: ctx.target.namespace,
     name: deployment.metadata?.name ?? '',
     patch: memoryPatch(container, plan, mark),
     type: 'strategic',
   });
+  return applied(patched, { container, ...plan });
 }
 
 /** `restart-deployment`: `kubectl rollout restart`, marked as ours. */
 export function restartDeployment(
   ctx: Ctx,
   deployment: V1Deployment,
-): Promise<ActResult<V1Deployment>> {
+): Promise<ActResult<Applied>> {
   const name = deployment.metadata?.name ?? '';
   const at = ctx.deps.clock().toISOString();
   const annotations = deployment.spec?.template.metadata?.annotations ?? {};
@@ -105,12 +106,27 @@ export function restartDeployment(
     }),
     plan: { restartedAt: at },
     handsOff: handsOff(ctx, name),
-    apply: () =>
-      ctx.deps.cluster.restartDeployment({
+    apply: async () => {
+      const restarted = await ctx.deps.cluster.restartDeployment({
         namespace: ctx.target.namespace,
         name,
         at,
         by: ctx.incidentId,
-      }),
+      });
+      return applied(restarted, { restartedAt: at });
+    },
   });
+}
+
+/** What an act changed, small enough for a timeline entry. */
+export interface Applied {
+  generation: number | null;
+  change: Record<string, unknown>;
+}
+
+function applied(
+  deployment: V1Deployment,
+  change: Record<string, unknown>,
+): Applied {
+  return { generation: deployment.metadata?.generation ?? null, change };
 }
