@@ -32,10 +32,10 @@ export function newThing(): Thing {
 
 /** A tiny playbook: read the thing, restart it, check it came back. */
 export function restartPlaybook(
-  options: { memory?: string } = {},
+  options: { memory?: string; name?: string } = {},
 ): Playbook<{ thing: Thing }> {
   return {
-    name: 'eval-engine-down',
+    name: options.name ?? 'eval-engine-down',
     async run(ctx) {
       const { thing } = ctx.deps;
       const state = await ctx.diagnose('read-thing', async () => ({

@@ -1,0 +1,160 @@
+import type { DeliveredAlert } from '#shared/alerts/types.ts';
+import type { IncidentStore } from '#shared/incidents/types.ts';
+import { logger } from '#shared/logger.ts';
+import type { Notifier } from '#shared/notify/sns.ts';
+import { type CatalogEntry, matchPlaybook, resolveTarget } from './catalog.ts';
+import type { Guards } from './guards.ts';
+import { type RunOutcome, runPlaybook } from './runtime.ts';
+import type { Playbook } from './types.ts';
+
+export const DELIVERY_ACTIONS = [
+  'opened',
+  'joined',
+  'reopened',
+  'stale',
+  'resolved',
+  'already-resolved',
+  'not-found',
+  'not-mine',
+  'ignored',
+] as const;
+export type DeliveryAction = (typeof DELIVERY_ACTIONS)[number];
+
+/** What became of one delivered alert; stored as the idempotent result. */
+export interface DeliveryResult {
+  messageId: string | null;
+  fingerprint: string;
+  incidentId: string | null;
+  action: DeliveryAction;
+  status: string | null;
+  /** How the playbook run ended, when one ran. */
+  outcome: RunOutcome | null;
+  reason: string | null;
+  /** Names the invocation that did the work; a duplicate returns another. */
+  token: string;
+}
+
+/** The world one delivery is processed in. */
+export interface DeliveryEnv<Deps> {
+  playbook: Playbook<Deps>;
+  deps: () => Promise<Deps>;
+  store: IncidentStore;
+  guards: Guards;
+  notifier: Notifier;
+  dryRun: boolean;
+  clock: () => Date;
+}
+
+type Base = Omit<DeliveryResult, 'incidentId' | 'action' | 'status'>;
+
+/**
+ * Opens, joins or resolves the incident of one alert and runs the playbook
+ * when this delivery opened (or reopened) it. A joined incident is already
+ * being handled, so it is not acted on twice.
+ */
+export async function processDelivery<Deps>(
+  env: DeliveryEnv<Deps>,
+  delivered: DeliveredAlert,
+  token: string,
+): Promise<DeliveryResult> {
+  const { alert } = delivered;
+  const base: Base = {
+    messageId: delivered.messageId,
+    fingerprint: alert.fingerprint,
+    outcome: null,
+    reason: null,
+    token,
+  };
+  const entry = matchPlaybook(alert);
+  if (entry?.playbook !== env.playbook.name) {
+    const reason = entry ? `belongs to ${entry.playbook}` : 'no playbook';
+    logger.warn('alert not for this playbook', {
+      alertname: alert.name,
+      reason,
+    });
+    return {
+      ...base,
+      incidentId: null,
+      action: 'not-mine',
+      status: null,
+      reason,
+    };
+  }
+  if (alert.status === 'firing') return fire(env, delivered, entry, base);
+  if (alert.status === 'resolved') return resolve(env, delivered, base);
+
+  // An alarm's INSUFFICIENT_DATA says nothing about the workload.
+  const reason = 'alert status is unknown';
+  return { ...base, incidentId: null, action: 'ignored', status: null, reason };
+}
+
+function eventTime(
+  env: DeliveryEnv<unknown>,
+  time: string | null,
+  d: DeliveredAlert,
+) {
+  return time ?? d.receivedAt ?? env.clock().toISOString();
+}
+
+async function fire<Deps>(
+  env: DeliveryEnv<Deps>,
+  delivered: DeliveredAlert,
+  entry: CatalogEntry,
+  base: Base,
+): Promise<DeliveryResult> {
+  const { alert } = delivered;
+  const target = resolveTarget(alert, entry);
+  const opened = await env.store.openOrJoin({
+    alert,
+    playbook: entry.playbook,
+    severity: entry.severity,
+    target,
+    dryRun: env.dryRun,
+    eventAt: eventTime(env, alert.startsAt, delivered),
+  });
+  const { incident, action } = opened;
+  const found = {
+    ...base,
+    incidentId: incident.id,
+    action,
+    status: incident.status,
+  };
+  if (action !== 'opened' && action !== 'reopened') return found;
+
+  const result = await runPlaybook({
+    playbook: env.playbook,
+    incident,
+    alert,
+    target,
+    severity: entry.severity,
+    dryRun: env.dryRun,
+    deps: await env.deps(),
+    store: env.store,
+    guards: env.guards,
+    notifier: env.notifier,
+    entry,
+    clock: env.clock,
+  });
+  return {
+    ...found,
+    status: result.status,
+    outcome: result.outcome,
+    reason: result.reason,
+  };
+}
+
+async function resolve<Deps>(
+  env: DeliveryEnv<Deps>,
+  delivered: DeliveredAlert,
+  base: Base,
+): Promise<DeliveryResult> {
+  const { alert } = delivered;
+  const eventAt = eventTime(env, alert.endsAt, delivered);
+  const resolved = await env.store.resolveByAlert(alert, eventAt);
+  return {
+    ...base,
+    incidentId: resolved.incident?.id ?? null,
+    action: resolved.action,
+    status: resolved.incident?.status ?? null,
+  };
+}

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import {
+  IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { parseEvent } from '#shared/alerts/intake.ts';
+import type { DeliveredAlert, RejectedRecord } from '#shared/alerts/types.ts';
+import { config } from '#shared/config.ts';
+import { createIncidentStore } from '#shared/incidents/store.ts';
+import { TABLE_KEYS } from '#shared/incidents/table.ts';
+import type { IncidentStore } from '#shared/incidents/types.ts';
+import { logger } from '#shared/logger.ts';
+import {
+  createSnsNotifier,
+  type Notifier,
+  topicsFromConfig,
+} from '#shared/notify/sns.ts';
+import {
+  type DeliveryEnv,
+  type DeliveryResult,
+  processDelivery,
+} from './deliver.ts';
+import { createGuards, type Guards, isDryRun } from './guards.ts';
+import type { Playbook } from './types.ts';
+
+/** What the handler returns for one event. */
+export interface HandlerSummary {
+  results: DeliveryResult[];
+  rejected: RejectedRecord[];
+}
+
+/** Everything a test or the local world may put in place of the defaults. */
+export interface HandlerOverrides {
+  dynamo?: DynamoDBClient;
+  sns?: SNSClient;
+  tableName?: string;
+  notifier?: Notifier;
+  store?: IncidentStore;
+  guards?: Guards;
+  metrics?: Metrics;
+  killSwitch?: boolean;
+  /** Turns dry-run on for every run of this handler. */
+  dryRun?: boolean;
+  clock?: () => Date;
+}
+
+export interface PlaybookHandlerOptions<Deps> {
+  playbook: Playbook<Deps>;
+  /** Builds the playbook's adapters; called once, on first use. */
+  deps: () => Deps | Promise<Deps>;
+  overrides?: HandlerOverrides;
+}
+
+// A Lambda retries an asynchronous event for at most six hours, so a
+// delivery record that outlives that window covers every redelivery.
+const DELIVERY_RECORD_SECONDS = 6 * 60 * 60 + 15 * 60;
+
+let defaultClients: { dynamo: DynamoDBClient; sns: SNSClient } | undefined;
+
+/** The SDK clients, built once per container from the configuration. */
+function clients(): { dynamo: DynamoDBClient; sns: SNSClient } {
+  defaultClients ??= {
+    dynamo: new DynamoDBClient({ region: config().AWS_REGION }),
+    sns: new SNSClient({ region: config().AWS_REGION }),
+  };
+  return defaultClients;
+}
+
+/** Calls `build` once; a failure is forgotten so the next call retries. */
+function once<T>(build: () => T | Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= Promise.resolve()
+      .then(build)
+      .catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
+    return pending;
+  };
+}
+
+interface World<Deps> {
+  env: DeliveryEnv<Deps>;
+  metrics: Metrics;
+  idempotency: IdempotencyConfig;
+  process: (input: IdempotentInput) => Promise<DeliveryResult>;
+}
+
+/** The idempotent unit: keyed on `key`, `token` and `delivered` ride along. */
+interface IdempotentInput {
+  key: { messageId: string | null; fingerprint: string };
+  token: string;
+  delivered: DeliveredAlert;
+}
+
+function buildWorld<Deps>(
+  options: PlaybookHandlerOptions<Deps>,
+  metrics: Metrics,
+): World<Deps> {
+  const o = options.overrides ?? {};
+  const cfg = config();
+  const dynamo = o.dynamo ?? clients().dynamo;
+  const tableName = o.tableName ?? cfg.TABLE_NAME;
+  const doc = DynamoDBDocumentClient.from(dynamo, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const clock = o.clock ?? (() => new Date());
+  const env: DeliveryEnv<Deps> = {
+    playbook: options.playbook,
+    deps: once(options.deps),
+    store:
+      o.store ??
+      createIncidentStore({
+        doc,
+        tableName,
+        clock,
+        reopenWindowMs: cfg.INCIDENT_REOPEN_WINDOW_MINUTES * 60_000,
+      }),
+    guards:
+      o.guards ??
+      createGuards({
+        doc,
+        tableName,
+        killSwitch: o.killSwitch ?? cfg.KILL_SWITCH,
+        clock,
+      }),
+    notifier:
+      o.notifier ??
+      createSnsNotifier({
+        sns: o.sns ?? clients().sns,
+        topics: topicsFromConfig(cfg),
+      }),
+    dryRun: isDryRun(cfg.DRY_RUN, o.dryRun),
+    clock,
+  };
+  const idempotency = new IdempotencyConfig({
+    eventKeyJmesPath: 'key',
+    expiresAfterSeconds: DELIVERY_RECORD_SECONDS,
+  });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName,
+    awsSdkV3Client: dynamo,
+    keyAttr: TABLE_KEYS.partitionKey,
+    sortKeyAttr: TABLE_KEYS.sortKey,
+    // One partition per playbook: deliveries arrive at alert rates, far
+    // below a partition's limits, and the prefix keeps them apart from
+    // incidents (table.ts reserves `IDEMPOTENCY#`).
+    staticPkValue: `IDEMPOTENCY#${options.playbook.name}`,
+    expiryAttr: TABLE_KEYS.ttlAttribute,
+  });
+  const process = makeIdempotent(
+    (input: IdempotentInput) =>
+      processDelivery(env, input.delivered, input.token),
+    { persistenceStore, config: idempotency },
+  );
+  return { env, metrics, idempotency, process };
+}
+
+function count(metrics: Metrics, result: DeliveryResult, fresh: boolean) {
+  if (!fresh) {
+    metrics.addMetric('Duplicate', MetricUnit.Count, 1);
+    return;
+  }
+  if (result.outcome === 'mitigated') {
+    metrics.addMetric('Remediated', MetricUnit.Count, 1);
+  }
+  if (result.outcome === 'escalated') {
+    metrics.addMetric('Escalated', MetricUnit.Count, 1);
+  }
+}
+
+async function deliverOne<Deps>(
+  world: World<Deps>,
+  delivered: DeliveredAlert,
+): Promise<DeliveryResult> {
+  const token = randomUUID();
+  const { alert, messageId } = delivered;
+  const key = { messageId, fingerprint: alert.fingerprint };
+  try {
+    const result = await world.process({ key, token, delivered });
+    const fresh = result.token === token;
+    count(world.metrics, result, fresh);
+    logger.info('alert processed', { ...result, alertname: alert.name, fresh });
+    return result;
+  } catch (error) {
+    // Transient: thrown so SNS retries; delivered records are idempotent.
+    world.metrics.addMetric('Failed', MetricUnit.Count, 1);
+    logger.error('alert processing failed', {
+      alertname: alert.name,
+      messageId,
+      error,
+    });
+    throw error;
+  }
+}
+
+/**
+ * A Lambda handler for one playbook, for SNS and SQS events: intake,
+ * idempotency per delivery, catalog match, incident open/join/resolve and
+ * the playbook run, with Powertools logging and metrics.
+ *
+ * @example
+ * export const handler = createPlaybookHandler({
+ *   playbook: evalEngineDown,
+ *   deps: async () => ({ cluster: await createCluster(config()) }),
+ * });
+ */
+export function createPlaybookHandler<Deps>(
+  options: PlaybookHandlerOptions<Deps>,
+) {
+  // Metrics must exist for the middleware; clients and config wait for the
+  // first event, so importing a handler costs nothing.
+  const metrics =
+    options.overrides?.metrics ??
+    new Metrics({
+      namespace: 'TARS/OnCall',
+      serviceName: 'tars-oncall',
+      defaultDimensions: { playbook: options.playbook.name },
+    });
+  let world: World<Deps> | undefined;
+  const current = () => {
+    world ??= buildWorld(options, metrics);
+    return world;
+  };
+
+  const handle = async (
+    event: unknown,
+    context: Context,
+  ): Promise<HandlerSummary> => {
+    const w = current();
+    w.idempotency.registerLambdaContext(context);
+    const { delivered, rejected } = parseEvent(event);
+    if (rejected.length > 0) {
+      w.metrics.addMetric('Rejected', MetricUnit.Count, rejected.length);
+    }
+
+    const results: DeliveryResult[] = [];
+    for (const one of delivered) results.push(await deliverOne(w, one));
+    return { results, rejected };
+  };
+  return middy(handle)
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}

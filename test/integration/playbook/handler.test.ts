@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createIncidentStore } from '#shared/incidents/store.ts';
+import { createPlaybookHandler } from '#shared/playbook/handler.ts';
+import { type LocalDynamo, startDynalite } from '#test/support/dynalite.ts';
+import {
+  newThing,
+  recordingNotifier,
+  restartPlaybook,
+} from './test-playbook.ts';
+
+const FIXTURES = new URL('../../fixtures/playbook/', import.meta.url);
+const load = (name: string) =>
+  JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
+const snsSample = load('lambda-sns-event-aws-docs-sample.json');
+const firing = load(
+  'webhook-kube-prometheus-crashlooping-firing.reconstructed.json',
+);
+const resolved = load(
+  'webhook-kube-prometheus-crashlooping-resolved.reconstructed.json',
+);
+
+let dynamo: LocalDynamo;
+let workload = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynalite('handler-test');
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+const context = {
+  functionName: 'eval-engine-high-restart-rate',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+/**
+ * The fixture's crash-looping pod moved into our namespace: same shape and
+ * oddities, but an eval engine pod that the restart-rate playbook claims.
+ */
+function webhook(template: typeof firing, deployment: string) {
+  const copy = structuredClone(template);
+  for (const alert of copy.alerts) {
+    Object.assign(alert.labels, {
+      namespace: 'tars',
+      pod: `${deployment}-7d9f8b6c5-x2x4z`,
+      container: 'eval-engine',
+      deployment,
+    });
+  }
+  return copy;
+}
+
+function snsEvent(message: unknown, messageId: string) {
+  const event = structuredClone(snsSample);
+  const sns = event.Records[0].Sns;
+  sns.MessageId = messageId;
+  sns.Message = JSON.stringify(message);
+  sns.MessageAttributes = {
+    alertname: { Type: 'String', Value: 'KubePodCrashLooping' },
+  };
+  return event;
+}
+
+function setup() {
+  workload += 1;
+  const deployment = `tars-eval-engine-${workload}`;
+  const thing = newThing();
+  const metrics = new Metrics({ namespace: 'TARS/OnCall' });
+  const added = vi.spyOn(metrics, 'addMetric');
+  vi.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
+  const run = vi.fn();
+  const base = restartPlaybook({ name: 'eval-engine-high-restart-rate' });
+  const playbook = {
+    ...base,
+    run: (ctx: Parameters<typeof base.run>[0]) => {
+      run();
+      return base.run(ctx);
+    },
+  };
+  const handler = createPlaybookHandler({
+    playbook,
+    deps: () => ({ thing }),
+    overrides: {
+      dynamo: dynamo.client,
+      tableName: dynamo.tableName,
+      notifier: recordingNotifier(),
+      metrics,
+    },
+  });
+  const metricNames = () => added.mock.calls.map((call) => call[0]);
+  return { deployment, thing, handler, run, metricNames };
+}
+
+const store = () =>
+  createIncidentStore({ doc: dynamo.doc, tableName: dynamo.tableName });
+
+describe('playbook handler', () => {
+  it('opens one incident and runs the playbook for a firing alert', async () => {
+    // Prepare
+    const { deployment, thing, handler, metricNames } = setup();
+    const event = snsEvent(webhook(firing, deployment), `m-${deployment}`);
+
+    // Act
+    const summary = await handler(event, context);
+
+    // Assess
+    const [result] = summary.results;
+    expect(summary.rejected).toEqual([]);
+    expect(result).toMatchObject({
+      messageId: `m-${deployment}`,
+      fingerprint: 'bb509fb16298dbf2',
+      action: 'opened',
+      outcome: 'mitigated',
+      status: 'mitigated',
+    });
+    expect(thing.restarts).toBe(1);
+    const incident = await store().get(result?.incidentId ?? '');
+    expect(incident?.playbook).toBe('eval-engine-high-restart-rate');
+    expect(incident?.severity).toBe('P1');
+    expect(metricNames()).toContain('Remediated');
+  });
+
+  it('acts on nothing for a duplicate delivery', async () => {
+    // Prepare
+    const { deployment, thing, handler, run, metricNames } = setup();
+    const event = snsEvent(webhook(firing, deployment), `m-${deployment}`);
+    const first = await handler(event, context);
+
+    // Act
+    const second = await handler(event, context);
+
+    // Assess
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(thing.restarts).toBe(1);
+    // The first delivery's stored result, not a fresh `joined`.
+    expect(second.results[0]).toEqual(first.results[0]);
+    expect(metricNames()).toContain('Duplicate');
+  });
+
+  it('runs the playbook once for 20 concurrent deliveries', async () => {
+    // Prepare
+    const { deployment, thing, handler, run } = setup();
+    const message = webhook(firing, deployment);
+    const events = Array.from({ length: 20 }, (_, i) =>
+      snsEvent(message, `m-${deployment}-${i}`),
+    );
+
+    // Act
+    const summaries = await Promise.all(
+      events.map((event) => handler(event, context)),
+    );
+
+    // Assess
+    const actions = summaries.map((s) => s.results[0]?.action);
+    const ids = new Set(summaries.map((s) => s.results[0]?.incidentId));
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(thing.restarts).toBe(1);
+    expect(actions.filter((a) => a === 'opened')).toHaveLength(1);
+    expect(actions.filter((a) => a === 'joined')).toHaveLength(19);
+    expect(ids.size).toBe(1);
+  });
+
+  it('resolves the incident when the alert resolves', async () => {
+    // Prepare
+    const { deployment, handler } = setup();
+    const open = snsEvent(webhook(firing, deployment), `m-${deployment}-a`);
+    const close = snsEvent(webhook(resolved, deployment), `m-${deployment}-b`);
+    const opened = await handler(open, context);
+
+    // Act
+    const summary = await handler(close, context);
+
+    // Assess
+    const id = opened.results[0]?.incidentId ?? '';
+    expect(summary.results[0]).toMatchObject({
+      action: 'resolved',
+      incidentId: id,
+    });
+    expect((await store().get(id))?.status).toBe('resolved');
+  });
+
+  it('reports an alert that is not for this playbook and acts on nothing', async () => {
+    // Prepare: the fixture as it came, a traefik pod in its own namespace
+    const { handler, run } = setup();
+    const event = snsEvent(firing, 'm-traefik');
+
+    // Act
+    const summary = await handler(event, context);
+
+    // Assess
+    expect(summary.results[0]).toMatchObject({
+      action: 'not-mine',
+      incidentId: null,
+    });
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('counts and returns a record that is not an alert', async () => {
+    // Prepare
+    const { handler, metricNames } = setup();
+
+    // Act
+    const summary = await handler(snsSample, context);
+
+    // Assess
+    expect(summary.results).toEqual([]);
+    expect(summary.rejected).toHaveLength(1);
+    expect(metricNames()).toContain('Rejected');
+  });
+});
