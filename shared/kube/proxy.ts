@@ -25,11 +25,24 @@ export async function proxyGet(
       name,
       path: path.replace(/^\/+/, ''),
     });
-    return { status: 200, body };
+    return { status: 200, body: parseBody(body) };
   } catch (error) {
     if (error instanceof ApiException && !AUTH_FAILURES.has(error.code)) {
-      return { status: error.code, body: error.body };
+      return { status: error.code, body: parseBody(error.body) };
     }
     throw toKubeError(request, error);
+  }
+}
+
+/** JSON text becomes a value; the client hands back either, by status. */
+function parseBody(body: unknown): unknown {
+  if (typeof body !== 'string') {
+    return body;
+  }
+  try {
+    return JSON.parse(body);
+  } catch {
+    // Not JSON (plain text health pages): keep the text as it is.
+    return body;
   }
 }
