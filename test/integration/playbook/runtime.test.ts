@@ -1,6 +1,10 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIncidentStore } from '#shared/incidents/store.ts';
 import type { IncidentStore } from '#shared/incidents/types.ts';
+import type { Notifier } from '#shared/notify/sns.ts';
+import { createSnsNotifier } from '#shared/notify/sns.ts';
 import { entryFor, resolveTarget } from '#shared/playbook/catalog.ts';
 import { createGuards } from '#shared/playbook/guards.ts';
 import { runPlaybook } from '#shared/playbook/runtime.ts';
@@ -43,6 +47,7 @@ async function run(
     playbook?: Playbook<{ thing: Thing }>;
     target?: string;
     guardClock?: () => Date;
+    notifier?: Notifier;
   } = {},
 ) {
   const alert = firingAlert();
@@ -59,7 +64,8 @@ async function run(
     dryRun,
     eventAt: alert.startsAt ?? '',
   });
-  const notifier = recordingNotifier();
+  const recorded = recordingNotifier();
+  const notifier = options.notifier ?? recorded;
   const thing = options.thing ?? newThing();
   const guards = createGuards({
     doc: dynamo.doc,
@@ -82,7 +88,15 @@ async function run(
   });
   const timeline = await store.timeline(opened.incident.id);
   const incident = await store.get(opened.incident.id);
-  return { result, timeline, incident, notifier, thing, guards, alert };
+  return {
+    result,
+    timeline,
+    incident,
+    notifier: recorded,
+    thing,
+    guards,
+    alert,
+  };
 }
 
 const steps = (timeline: { step: string; outcome: string }[]) =>
@@ -298,6 +312,33 @@ describe('playbook runtime', () => {
     expect(steps(timeline)).toContain('escalate-unfixable:ok');
     expect(incident?.status).toBe('escalated');
     expect(notifier.pages[0]?.message.incidentId).toBe(incident?.id);
+  });
+
+  it('records a failed page and notify when a topic is missing', async () => {
+    // Prepare: tier 1 has a topic, the channel has none
+    const sns = new SNSClient({ region: 'us-east-1' });
+    mockClient(sns).on(PublishCommand).resolves({ MessageId: 'm' });
+    const notifier = createSnsNotifier({
+      sns,
+      topics: {
+        channels: {},
+        tiers: { 1: 'arn:aws:sns:us-east-1:123456789012:tier-1' },
+      },
+    });
+    const thing = { ...newThing(), stuck: true };
+
+    // Act
+    const { timeline, incident } = await run({ thing, notifier });
+
+    // Assess
+    const page = timeline.find((e) => e.step === 'page-tier-1');
+    const post = timeline.find((e) => e.step === 'notify-escalated');
+    expect(page?.outcome).toBe('paged');
+    expect(post).toMatchObject({
+      outcome: 'failed',
+      reason: /MissingTopicError: no SNS topic configured for tars-critical/,
+    });
+    expect(incident?.status).toBe('escalated');
   });
 
   it('records an error outside any step and escalates with it', async () => {
