@@ -1,0 +1,254 @@
+import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import type { EvalEngineDeps } from '#functions/eval-engine-down/deps.ts';
+import { buildDeps } from '#functions/eval-engine-down/deps.ts';
+import { evalEngineDown } from '#functions/eval-engine-down/playbook.ts';
+import type { Cluster, PatchArgs } from '#shared/kube/types.ts';
+import type { PlaybookContext } from '#shared/playbook/types.ts';
+import { fixture, fixtureText } from './fixtures.ts';
+
+/**
+ * The playbook's decisions against a cluster double built from fixtures
+ * and a context that records steps as the runtime would (acts run, no
+ * guards). The runtime and the simulated cluster are covered by the
+ * integration suites.
+ */
+interface World {
+  pods: V1Pod[];
+  events?: CoreV1Event[];
+  logs?: string;
+  deployment?: V1Deployment;
+}
+
+function fakeCluster(world: World, patches: PatchArgs[]): Cluster {
+  const deployment = world.deployment ?? engineDeployment('4Gi');
+  return {
+    listPods: async ({ labelSelector }) =>
+      labelSelector === 'app=tars-eval-engine' ? world.pods : [],
+    listEvents: async () => world.events ?? [],
+    readLogs: async () => world.logs ?? '',
+    readDeployment: async () => deployment,
+    patchDeployment: async (args) => {
+      patches.push(args);
+      return deployment;
+    },
+    restartDeployment: async () => deployment,
+    listReplicaSets: async () => [],
+    readService: async () => null,
+    readEndpoints: async () => null,
+    proxyGet: async () => ({ status: 200, body: { status: 'ok' } }),
+    waitForRollout: async () => ({ state: 'done', reason: 'ok', status: null }),
+  };
+}
+
+function engineDeployment(memory: string): V1Deployment {
+  return {
+    metadata: { name: 'tars-eval-engine', generation: 3 },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'tars-eval-engine' } },
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'eval-engine',
+              image: 'tars/eval-engine:1',
+              resources: { limits: { memory } },
+            },
+          ],
+        },
+      },
+    },
+    status: { observedGeneration: 3, replicas: 1, updatedReplicas: 1 },
+  };
+}
+
+function recordingContext(deps: EvalEngineDeps) {
+  const steps: string[] = [];
+  const ctx: PlaybookContext<EvalEngineDeps> = {
+    incidentId: 'inc-1',
+    alert: {} as PlaybookContext['alert'],
+    target: {
+      namespace: 'tars',
+      deployment: 'tars-eval-engine',
+      service: 'tars-eval-engine',
+      selector: 'app=tars-eval-engine',
+      agent: null,
+    },
+    severity: 'P0',
+    dryRun: false,
+    deps,
+    diagnose: async (step, read) => {
+      steps.push(step);
+      return read();
+    },
+    act: async (step, spec) => {
+      steps.push(step);
+      const blocked = spec.cap?.() ?? (await spec.handsOff?.()) ?? null;
+      if (blocked) throw new Error(blocked);
+      return { outcome: 'ok', value: await spec.apply() };
+    },
+    verify: async (step, check) => {
+      steps.push(step);
+      return (await check()).ok;
+    },
+    notify: async (step) => {
+      steps.push(step);
+    },
+  };
+  return { ctx, steps };
+}
+
+async function run(world: World) {
+  const patches: PatchArgs[] = [];
+  const deps = buildDeps(fakeCluster(world, patches));
+  const { ctx, steps } = recordingContext(deps);
+  const verdict = await evalEngineDown.run(ctx);
+  return { verdict, steps, patches };
+}
+
+const pod = (name: string) => fixture<V1Pod>(`k8s/${name}`);
+
+describe('eval-engine-down playbook', () => {
+  it('raises the memory limit to 8Gi after an OOM kill, then verifies', async () => {
+    // Prepare
+    const world = {
+      pods: [pod('pod-oomkilled-B-running-again.converted.json')],
+    };
+
+    // Act
+    const { verdict, steps, patches } = await run(world);
+
+    // Assess
+    expect(verdict.status).toBe('mitigated');
+    expect(steps).toEqual([
+      'check-pods',
+      'recent-events',
+      'read-logs',
+      'notify-diagnosis',
+      'read-deployment',
+      'raise-memory-limit',
+      'rollout-complete',
+      'health',
+    ]);
+    expect(patches[0]).toMatchObject({
+      type: 'strategic',
+      patch: {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'eval-engine',
+                  resources: { limits: { memory: '8Gi' } },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it('escalates a crash blamed on PostgreSQL without restarting', async () => {
+    const logs = fixtureText('logs/python-error-log-lines.txt')
+      .split('\n')
+      .filter((line) => line.startsWith('sqlalchemy.exc.OperationalError'))
+      .join('\n');
+    const world = {
+      pods: [pod('pod-crashloopbackoff-lastState-error.json')],
+      logs,
+    };
+
+    const { verdict, steps, patches } = await run(world);
+
+    expect(verdict).toMatchObject({
+      status: 'escalate',
+      step: 'escalate-dependency',
+    });
+    expect(verdict.reason).toMatch(/postgresql \(tars-postgres is unhealthy\)/);
+    expect(steps).toContain('check-dependency');
+    expect(steps).not.toContain('restart-deployment');
+    expect(patches).toEqual([]);
+  });
+
+  it('restarts a crash loop with no dependency in the logs', async () => {
+    const world = {
+      pods: [pod('pod-crashloopbackoff-lastState-error.json')],
+      logs: 'Traceback (most recent call last):\nKeyError: missing setting',
+    };
+
+    const { verdict, steps } = await run(world);
+
+    expect(verdict.status).toBe('mitigated');
+    expect(steps).toContain('restart-deployment');
+  });
+
+  it('reports the image and the specific pull error', async () => {
+    const imagePod = pod('pod-imagepullbackoff-waiting.json');
+    const name = imagePod.metadata?.name;
+    const events: CoreV1Event[] = [
+      {
+        metadata: {},
+        involvedObject: { name },
+        reason: 'Failed',
+        message:
+          'Failed to pull image "gcr.io/heptio-images/ks-guestbook-demo:0.3": not found',
+      },
+      {
+        metadata: {},
+        involvedObject: { name },
+        reason: 'Failed',
+        message: 'Error: ErrImagePull',
+      },
+    ];
+
+    const { verdict, patches } = await run({ pods: [imagePod], events });
+
+    expect(verdict).toEqual({
+      status: 'escalate',
+      step: 'escalate-image-pull',
+      reason:
+        'cannot pull image gcr.io/heptio-images/ks-guestbook-demo:0.3: ' +
+        'Failed to pull image "gcr.io/heptio-images/ks-guestbook-demo:0.3": not found',
+    });
+    expect(patches).toEqual([]);
+  });
+
+  it('reports the scheduler reasons for a pending pod', async () => {
+    const world = { pods: [pod('pod-unschedulable-taint-cpu.converted.json')] };
+
+    const { verdict } = await run(world);
+
+    expect(verdict).toMatchObject({
+      status: 'escalate',
+      step: 'escalate-unschedulable',
+    });
+    expect(verdict.reason).toMatch(/Insufficient cpu/);
+  });
+
+  it('escalates with "pods healthy" when no pod is at fault', async () => {
+    const world = { pods: [pod('pod-exit-137-reason-error-D.converted.json')] };
+
+    const { verdict } = await run(world);
+
+    expect(verdict).toEqual({
+      status: 'escalate',
+      step: 'escalate-pods-healthy',
+      reason: 'pods healthy',
+    });
+  });
+
+  it('refuses to raise memory past the cap', async () => {
+    const world = {
+      pods: [pod('pod-oomkilled-B-running-again.converted.json')],
+      deployment: engineDeployment('16Gi'),
+    };
+
+    const running = run(world);
+
+    await expect(running).rejects.toThrow(
+      'memory limit 16Gi is at the cap 16Gi',
+    );
+  });
+});
