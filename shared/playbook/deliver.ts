@@ -104,6 +104,9 @@ async function fire<Deps>(
 ): Promise<DeliveryResult> {
   const { alert } = delivered;
   const target = resolveTarget(alert, entry);
+  // Adapters first: if they cannot be built, the delivery is retried before
+  // an incident exists, instead of opening one nobody will run.
+  const deps = await env.deps();
   const opened = await env.store.openOrJoin({
     alert,
     playbook: entry.playbook,
@@ -128,7 +131,7 @@ async function fire<Deps>(
     target,
     severity: entry.severity,
     dryRun: env.dryRun,
-    deps: await env.deps(),
+    deps,
     store: env.store,
     guards: env.guards,
     notifier: env.notifier,

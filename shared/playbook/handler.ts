@@ -103,37 +103,35 @@ interface IdempotentInput {
   delivered: DeliveredAlert;
 }
 
-function buildWorld<Deps>(
-  options: PlaybookHandlerOptions<Deps>,
-  metrics: Metrics,
-): World<Deps> {
-  const o = options.overrides ?? {};
-  const cfg = config();
+interface Tables {
+  dynamo: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+function tables(o: HandlerOverrides): Tables {
   const dynamo = o.dynamo ?? clients().dynamo;
-  const tableName = o.tableName ?? cfg.TABLE_NAME;
   const doc = DynamoDBDocumentClient.from(dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });
+  return { dynamo, doc, tableName: o.tableName ?? config().TABLE_NAME };
+}
+
+function buildEnv<Deps>(
+  options: PlaybookHandlerOptions<Deps>,
+  { doc, tableName }: Tables,
+): DeliveryEnv<Deps> {
+  const o = options.overrides ?? {};
+  const cfg = config();
   const clock = o.clock ?? (() => new Date());
-  const env: DeliveryEnv<Deps> = {
+  const reopenWindowMs = cfg.INCIDENT_REOPEN_WINDOW_MINUTES * 60_000;
+  const killSwitch = o.killSwitch ?? cfg.KILL_SWITCH;
+  return {
     playbook: options.playbook,
     deps: once(options.deps),
     store:
-      o.store ??
-      createIncidentStore({
-        doc,
-        tableName,
-        clock,
-        reopenWindowMs: cfg.INCIDENT_REOPEN_WINDOW_MINUTES * 60_000,
-      }),
-    guards:
-      o.guards ??
-      createGuards({
-        doc,
-        tableName,
-        killSwitch: o.killSwitch ?? cfg.KILL_SWITCH,
-        clock,
-      }),
+      o.store ?? createIncidentStore({ doc, tableName, clock, reopenWindowMs }),
+    guards: o.guards ?? createGuards({ doc, tableName, killSwitch, clock }),
     notifier:
       o.notifier ??
       createSnsNotifier({
@@ -143,25 +141,39 @@ function buildWorld<Deps>(
     dryRun: isDryRun(cfg.DRY_RUN, o.dryRun),
     clock,
   };
-  const idempotency = new IdempotencyConfig({
-    eventKeyJmesPath: 'key',
-    expiresAfterSeconds: DELIVERY_RECORD_SECONDS,
-  });
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName,
-    awsSdkV3Client: dynamo,
+}
+
+function persistence(playbook: string, t: Tables): DynamoDBPersistenceLayer {
+  return new DynamoDBPersistenceLayer({
+    tableName: t.tableName,
+    awsSdkV3Client: t.dynamo,
     keyAttr: TABLE_KEYS.partitionKey,
     sortKeyAttr: TABLE_KEYS.sortKey,
     // One partition per playbook: deliveries arrive at alert rates, far
     // below a partition's limits, and the prefix keeps them apart from
     // incidents (table.ts reserves `IDEMPOTENCY#`).
-    staticPkValue: `IDEMPOTENCY#${options.playbook.name}`,
+    staticPkValue: `IDEMPOTENCY#${playbook}`,
     expiryAttr: TABLE_KEYS.ttlAttribute,
+  });
+}
+
+function buildWorld<Deps>(
+  options: PlaybookHandlerOptions<Deps>,
+  metrics: Metrics,
+): World<Deps> {
+  const t = tables(options.overrides ?? {});
+  const env = buildEnv(options, t);
+  const idempotency = new IdempotencyConfig({
+    eventKeyJmesPath: 'key',
+    expiresAfterSeconds: DELIVERY_RECORD_SECONDS,
   });
   const process = makeIdempotent(
     (input: IdempotentInput) =>
       processDelivery(env, input.delivered, input.token),
-    { persistenceStore, config: idempotency },
+    {
+      persistenceStore: persistence(options.playbook.name, t),
+      config: idempotency,
+    },
   );
   return { env, metrics, idempotency, process };
 }
