@@ -18,7 +18,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const TIERS = [1, 2, 3] as const;
 export type Tier = (typeof TIERS)[number];
 
-/** One label test; a test with neither `equals` nor `startsWith` is presence. */
+/** One label test; with neither `equals` nor `startsWith`, presence. */
 export interface LabelTest {
   label: string;
   equals?: string;
@@ -188,7 +188,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     severity: 'P0',
     // The playbook tells the ML team lead at once about a regression.
     immediatePages: [2],
-    defaultTarget: { ...HYPERSYNC, deployment: 'tars-eval-engine' },
+    // Logs come from the eval engine; the rollback goes to HyperSync.
+    defaultTarget: { ...EVAL_ENGINE, service: 'hypersync' },
     limits: {
       cooldownMs: COOLDOWN_MS,
       // One rollback per agent an hour: a second one would roll back past
