@@ -1,0 +1,76 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCluster } from '#local/cluster/cluster.ts';
+import { FAULT_KINDS, type FaultKind } from '#local/cluster/faults.ts';
+import { startClusterServer } from '#local/cluster/server.ts';
+
+/**
+ * Simulated ms per real ms. Real time by default, so the ages kubectl
+ * computes from its own clock stay right; `--speed 60` makes a two-minute
+ * rollout take two seconds (ages then run ahead of the wall clock).
+ */
+const SPEED = 1;
+
+const USAGE = `usage: npm run world -- [--scenario ${FAULT_KINDS.join('|')}] [--snapshot FILE] [--port N] [--speed N]`;
+
+function scenarioOf(value: string | undefined): FaultKind {
+  const found = FAULT_KINDS.find((kind) => kind === (value ?? 'healthy'));
+  if (!found) throw new Error(`unknown scenario "${value}"\n${USAGE}`);
+  return found;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string' },
+      snapshot: { type: 'string' },
+      port: { type: 'string' },
+      speed: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const scenario = scenarioOf(values.scenario);
+  const seed = values.snapshot
+    ? await readFile(values.snapshot, 'utf8')
+    : undefined;
+  const cluster = createCluster(seed ? { seed } : {});
+  if (scenario !== 'healthy') cluster.injectFault(scenario);
+  await mkdir('.world', { recursive: true });
+  const kubeconfigPath = resolve('.world/kubeconfig');
+  const server = await startClusterServer(cluster, {
+    port: Number(values.port ?? 0),
+    kubeconfigPath,
+  });
+  cluster.startTicker(Number(values.speed ?? SPEED));
+  process.stdout.write(
+    [
+      `simulated T.A.R.S. cluster (${scenario}) at ${server.url}`,
+      '',
+      server.kubeconfigYaml,
+      `export KUBECONFIG=${kubeconfigPath}`,
+      'kubectl get pods -n tars',
+      '',
+      'Ctrl-C stops it.',
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    cluster.stopTicker();
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
