@@ -1,8 +1,13 @@
 import type { DeliveredAlert } from '#shared/alerts/types.ts';
-import type { IncidentStore } from '#shared/incidents/types.ts';
+import type { Incident, IncidentStore } from '#shared/incidents/types.ts';
 import { logger } from '#shared/logger.ts';
 import type { Notifier } from '#shared/notify/sns.ts';
-import { type CatalogEntry, matchPlaybook, resolveTarget } from './catalog.ts';
+import {
+  type CatalogEntry,
+  matchPlaybook,
+  resolveTarget,
+  targetKey,
+} from './catalog.ts';
 import type { Guards } from './guards.ts';
 import { type RunOutcome, runPlaybook } from './runtime.ts';
 import type { Playbook } from './types.ts';
@@ -154,10 +159,33 @@ async function resolve<Deps>(
   const { alert } = delivered;
   const eventAt = eventTime(env, alert.endsAt, delivered);
   const resolved = await env.store.resolveByAlert(alert, eventAt);
+  if (resolved.action === 'resolved') {
+    await recordResolution(env, resolved.incident, eventAt);
+  }
   return {
     ...base,
     incidentId: resolved.incident?.id ?? null,
     action: resolved.action,
     status: resolved.incident?.status ?? null,
   };
+}
+
+/** The source's "resolved" closes the incident: a step says so. */
+async function recordResolution(
+  env: DeliveryEnv<unknown>,
+  incident: Incident,
+  eventAt: string,
+): Promise<void> {
+  await env.store.appendStep(incident.id, {
+    at: env.clock().toISOString(),
+    step: 'alert-resolved',
+    kind: 'decide',
+    target: targetKey(incident.target),
+    outcome: 'ok',
+    dryRun: incident.dryRun,
+    before: null,
+    after: { status: incident.status, resolvedAt: eventAt },
+    reason: 'the alert source reports the alert resolved',
+    durationMs: 0,
+  });
 }

@@ -179,6 +179,8 @@ function buildWorld<Deps>(
 }
 
 function count(metrics: Metrics, result: DeliveryResult, fresh: boolean) {
+  // Every delivery counts, so each invocation publishes at least one metric.
+  metrics.addMetric('Delivered', MetricUnit.Count, 1);
   if (!fresh) {
     metrics.addMetric('Duplicate', MetricUnit.Count, 1);
     return;

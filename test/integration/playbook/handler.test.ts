@@ -182,6 +182,11 @@ describe('playbook handler', () => {
       incidentId: id,
     });
     expect((await store().get(id))?.status).toBe('resolved');
+    expect((await store().timeline(id)).at(-1)).toMatchObject({
+      step: 'alert-resolved',
+      kind: 'decide',
+      outcome: 'ok',
+    });
   });
 
   it('reports an alert that is not for this playbook and acts on nothing', async () => {

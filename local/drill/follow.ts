@@ -1,0 +1,68 @@
+import type { Incident, IncidentStore } from '#shared/incidents/types.ts';
+import type { TimelineEntry } from '#shared/playbook/types.ts';
+
+/** Watches an incident's timeline while a handler writes it. */
+export interface TimelineFollower {
+  /** The incident of the followed dedup key, read now. */
+  incident(): Promise<Incident | null>;
+  /** Reads once more and reports what is new. */
+  flush(): Promise<void>;
+  entries(): TimelineEntry[];
+  stop(): void;
+}
+
+// Often enough that steps appear as they happen, rare enough that the
+// reads are noise next to the handler's own work.
+const POLL_MS = 150;
+
+/**
+ * Polls the incident store for the incident of `key` and reports each new
+ * timeline entry once, in order, as the real handler writes it.
+ */
+export function followTimeline(
+  store: IncidentStore,
+  key: string,
+  options: { onStep?: (entry: TimelineEntry) => void } = {},
+): TimelineFollower {
+  const seen: TimelineEntry[] = [];
+  let stopped = false;
+  let pending: Promise<void> = Promise.resolve();
+  // A failed background read is kept and raised by the next flush, so the
+  // poller never leaves an unhandled rejection behind.
+  let failure: unknown = null;
+
+  const read = async () => {
+    const incident = await store.findByDedupKey(key);
+    if (!incident) return;
+    const timeline = await store.timeline(incident.id);
+    for (const entry of timeline.slice(seen.length)) {
+      seen.push(entry);
+      options.onStep?.(entry);
+    }
+  };
+  const tick = () => {
+    if (stopped) return;
+    pending = pending
+      .then(read)
+      .catch((error: unknown) => {
+        failure = error;
+      })
+      .finally(() => {
+        setTimeout(tick, POLL_MS);
+      });
+  };
+  tick();
+
+  return {
+    incident: () => store.findByDedupKey(key),
+    flush: async () => {
+      await pending;
+      if (failure) throw failure;
+      await read();
+    },
+    entries: () => [...seen],
+    stop: () => {
+      stopped = true;
+    },
+  };
+}

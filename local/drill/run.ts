@@ -1,0 +1,213 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { dedupKey } from '#shared/alerts/dedup-key.ts';
+import { resetConfig } from '#shared/config.ts';
+import { createIncidentStore } from '#shared/incidents/store.ts';
+import type { Incident } from '#shared/incidents/types.ts';
+import { CATALOG, type CatalogEntry } from '#shared/playbook/catalog.ts';
+import type { TimelineEntry } from '#shared/playbook/types.ts';
+import type { CapturedPublish } from '../sns/server.ts';
+import { type Scenario, startWorld, type World } from '../world.ts';
+import {
+  type DrillAlert,
+  type DrillSource,
+  snsEventFor,
+} from './alert-events.ts';
+import { DrillError } from './errors.ts';
+import { followTimeline, type TimelineFollower } from './follow.ts';
+
+export interface DrillOptions {
+  alertName: string;
+  scenario: Scenario;
+  source: DrillSource;
+  dryRun: boolean;
+  /** A `kubectl get … -o json` List to replay instead of the default model. */
+  snapshot?: unknown;
+  /** Simulated ms per real ms. */
+  speed?: number;
+  /** Show the functions' own structured logs. */
+  verbose?: boolean;
+  /** Called for each timeline entry as it is written. */
+  onStep?: (entry: TimelineEntry) => void;
+  onPublish?: (publish: CapturedPublish) => void;
+  /** Called when an alert is delivered to the function. */
+  onDeliver?: (what: { status: string; messageId: string }) => void;
+}
+
+/** What a drill leaves behind: the contract's incident and timeline. */
+export interface DrillResult {
+  incident: Incident;
+  timeline: TimelineEntry[];
+  published: CapturedPublish[];
+  /** Mutating requests the simulated cluster received. */
+  clusterWrites: number;
+}
+
+type Handler = (event: SNSEvent, context: Context) => Promise<unknown>;
+
+/**
+ * Runs one drill: starts the world, injects the fault, delivers the alert
+ * as an SNS event to the playbook's real handler, and, when the playbook
+ * fixed the fault, delivers the resolved alert as Alertmanager would. Run
+ * one drill per process: the handler builds its clients once, as in Lambda.
+ */
+export async function runDrill(options: DrillOptions): Promise<DrillResult> {
+  const entry = catalogEntry(options.alertName);
+  const world = await startWorld({
+    scenario: options.scenario,
+    snapshot: options.snapshot,
+    speed: options.speed,
+  });
+  try {
+    return await drillIn(world, entry, options);
+  } finally {
+    await world.close();
+  }
+}
+
+async function drillIn(
+  world: World,
+  entry: CatalogEntry,
+  options: DrillOptions,
+): Promise<DrillResult> {
+  if (options.onPublish) world.sns.onPublish(options.onPublish);
+  const handler = await loadHandler(world, entry, options);
+  const store = createIncidentStore({
+    doc: world.dynamo.doc,
+    tableName: world.dynamo.tableName,
+  });
+  const alert = drillAlert(entry);
+  const follower = followTimeline(store, dedupKey(alert.name, alert.labels), {
+    onStep: options.onStep,
+  });
+
+  try {
+    await deliver(handler, alert, options);
+    const opened = await follower.incident();
+    if (opened?.status === 'mitigated') {
+      // Show the fix before the resolution that follows it.
+      await follower.flush();
+      await deliver(handler, resolvedAlert(alert), options);
+    }
+    return await finish(world, follower);
+  } finally {
+    follower.stop();
+  }
+}
+
+async function finish(
+  world: World,
+  follower: TimelineFollower,
+): Promise<DrillResult> {
+  await follower.flush();
+  const incident = await follower.incident();
+  if (!incident) {
+    throw new DrillError(
+      'the handler opened no incident; run with --verbose to see its logs',
+    );
+  }
+  return {
+    incident,
+    timeline: follower.entries(),
+    published: [...world.sns.published],
+    clusterWrites: world.cluster.writes(),
+  };
+}
+
+async function deliver(
+  handler: Handler,
+  alert: DrillAlert,
+  options: DrillOptions,
+): Promise<void> {
+  const event = snsEventFor(alert, options.source);
+  const messageId = event.Records[0]?.Sns.MessageId ?? '';
+  options.onDeliver?.({ status: alert.status, messageId });
+  await handler(event, lambdaContext(alert.name));
+}
+
+/** Points the process at the world, then imports the real handler. */
+async function loadHandler(
+  world: World,
+  entry: CatalogEntry,
+  options: DrillOptions,
+): Promise<Handler> {
+  Object.assign(process.env, world.env, {
+    DRY_RUN: String(options.dryRun),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: options.verbose ? 'DEBUG' : 'SILENT',
+  });
+  resetConfig();
+  const module = (await import(handlerPath(entry))) as { handler: Handler };
+  return module.handler;
+}
+
+function catalogEntry(alertName: string): CatalogEntry {
+  const entry = CATALOG.find((e) => e.alertname === alertName);
+  if (!entry) {
+    const names = CATALOG.map((e) => e.alertname).join(', ');
+    throw new DrillError(`no playbook for ${alertName}; known: ${names}`);
+  }
+  if (!existsSync(handlerPath(entry))) {
+    throw new DrillError(
+      `the ${alertName} playbook is not built yet; drillable: ${drillable().join(', ')}`,
+    );
+  }
+  return entry;
+}
+
+/** Alert names whose playbook function exists. */
+export function drillable(): string[] {
+  return CATALOG.filter((e) => existsSync(handlerPath(e))).map(
+    (e) => e.alertname,
+  );
+}
+
+function handlerPath(entry: CatalogEntry): string {
+  const url = new URL(
+    `../../functions/${entry.functionDir}/handler.ts`,
+    import.meta.url,
+  );
+  return fileURLToPath(url);
+}
+
+function drillAlert(entry: CatalogEntry): DrillAlert {
+  const target = entry.defaultTarget;
+  const labels: Record<string, string> = { namespace: target.namespace };
+  if (target.deployment) labels.deployment = target.deployment;
+  if (target.service) labels.service = target.service;
+  labels.severity = entry.severity === 'P0' ? 'critical' : 'warning';
+  return {
+    name: entry.alertname,
+    status: 'firing',
+    labels,
+    annotations: {
+      summary: `${entry.alertname} (drill)`,
+      description: `Drill of the ${entry.playbook} playbook on the local world.`,
+    },
+    startsAt: new Date(Date.now() - 60_000),
+    endsAt: null,
+  };
+}
+
+function resolvedAlert(alert: DrillAlert): DrillAlert {
+  return { ...alert, status: 'resolved', endsAt: new Date() };
+}
+
+function lambdaContext(name: string): Context {
+  const deadline = Date.now() + 5 * 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `local-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:local-${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/local-${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
