@@ -61,12 +61,20 @@ export function isPodReady(pod: Pod): boolean {
 
 /** Whether two pod templates are the same, ignoring pod-template-hash. */
 export function sameTemplate(a: PodTemplate, b: PodTemplate): boolean {
-  const strip = (t: PodTemplate) => {
-    const copy = structuredClone(t);
-    if (copy.metadata?.labels) delete copy.metadata.labels['pod-template-hash'];
-    return canonicalJson(copy);
-  };
-  return strip(a) === strip(b);
+  return templateText(a) === templateText(b);
+}
+
+/** Stored objects are frozen, so their canonical text can be cached. */
+const templateTexts = new WeakMap<PodTemplate, string>();
+
+function templateText(template: PodTemplate): string {
+  const cached = templateTexts.get(template);
+  if (cached !== undefined) return cached;
+  const copy = structuredClone(template);
+  if (copy.metadata?.labels) delete copy.metadata.labels['pod-template-hash'];
+  const text = canonicalJson(copy);
+  if (Object.isFrozen(template)) templateTexts.set(template, text);
+  return text;
 }
 
 /**

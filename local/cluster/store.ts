@@ -1,4 +1,3 @@
-import { canonicalJson } from './random.ts';
 import type { KindName, KubeObject } from './types.ts';
 
 export const WATCH_TYPES = ['ADDED', 'MODIFIED', 'DELETED'] as const;
@@ -40,10 +39,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Comparable text of an object without its resource version. */
+/**
+ * Comparable text of an object without its resource version. Plain JSON
+ * order is enough: controllers rebuild objects with the same key order, and
+ * a rare spurious difference only costs one extra MODIFIED event.
+ */
 function fingerprint(object: KubeObject): string {
   const { resourceVersion: _ignored, ...metadata } = object.metadata;
-  return canonicalJson({ ...object, metadata });
+  return JSON.stringify({ ...object, metadata });
 }
 
 /**
