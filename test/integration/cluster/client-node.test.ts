@@ -485,6 +485,35 @@ describe('simulated cluster over client-node', () => {
     expect(seen.every((entry) => entry.startsWith('MODIFIED'))).toBe(true);
   });
 
+  it('refuses a replace carrying a stale resourceVersion with 409', async () => {
+    // Prepare
+    const current = await h.apps.readNamespacedDeployment({
+      name: EVAL,
+      namespace: NS,
+    });
+    await h.apps.patchNamespacedDeployment(
+      { name: EVAL, namespace: NS, body: { spec: { replicas: 3 } } },
+      merge,
+    );
+
+    // Act
+    const { code, body } = await apiError(
+      h.apps.replaceNamespacedDeployment({
+        name: EVAL,
+        namespace: NS,
+        body: current,
+      }),
+    );
+
+    // Assess
+    expect(code).toBe(409);
+    expect(body).toMatchObject({
+      kind: 'Status',
+      reason: 'Conflict',
+      code: 409,
+    });
+  });
+
   it('counts only mutating requests as writes', async () => {
     // Act
     await evalPods();

