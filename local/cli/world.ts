@@ -20,7 +20,7 @@ function scenarioOf(value: string | undefined): FaultKind {
   return found;
 }
 
-async function main(): Promise<void> {
+function options() {
   const { values } = parseArgs({
     options: {
       scenario: { type: 'string' },
@@ -30,6 +30,24 @@ async function main(): Promise<void> {
       help: { type: 'boolean' },
     },
   });
+  return values;
+}
+
+function banner(scenario: string, url: string, yaml: string, path: string) {
+  return [
+    `simulated T.A.R.S. cluster (${scenario}) at ${url}`,
+    '',
+    yaml,
+    `export KUBECONFIG=${path}`,
+    'kubectl get pods -n tars',
+    '',
+    'Ctrl-C stops it.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const values = options();
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -42,23 +60,11 @@ async function main(): Promise<void> {
   if (scenario !== 'healthy') cluster.injectFault(scenario);
   await mkdir('.world', { recursive: true });
   const kubeconfigPath = resolve('.world/kubeconfig');
-  const server = await startClusterServer(cluster, {
-    port: Number(values.port ?? 0),
-    kubeconfigPath,
-  });
+  const port = Number(values.port ?? 0);
+  const server = await startClusterServer(cluster, { port, kubeconfigPath });
   cluster.startTicker(Number(values.speed ?? SPEED));
-  process.stdout.write(
-    [
-      `simulated T.A.R.S. cluster (${scenario}) at ${server.url}`,
-      '',
-      server.kubeconfigYaml,
-      `export KUBECONFIG=${kubeconfigPath}`,
-      'kubectl get pods -n tars',
-      '',
-      'Ctrl-C stops it.',
-      '',
-    ].join('\n'),
-  );
+  const { url, kubeconfigYaml } = server;
+  process.stdout.write(banner(scenario, url, kubeconfigYaml, kubeconfigPath));
   const stop = async () => {
     cluster.stopTicker();
     await server.close();

@@ -237,47 +237,58 @@ interface Counts {
   total: number;
 }
 
+const condition = (
+  type: string,
+  ok: boolean,
+  reason: string,
+  message: string,
+): Condition => ({ type, status: ok ? 'True' : 'False', reason, message });
+
 function progressing(
   d: Deployment,
   next: ReplicaSet,
   counts: Counts,
-  sim: DeploymentSim,
-  now: number,
+  since: number,
   created: boolean,
 ): Condition {
-  const name = next.metadata.name;
+  const rs = `ReplicaSet "${next.metadata.name}"`;
   const complete =
     counts.updated === counts.desired &&
     counts.replicas === counts.desired &&
     counts.available === counts.desired;
-  if (complete)
-    return {
-      type: 'Progressing',
-      status: 'True',
-      reason: 'NewReplicaSetAvailable',
-      message: `ReplicaSet "${name}" has successfully progressed.`,
-    };
   const deadline = (d.spec.progressDeadlineSeconds ?? 600) * 1000;
-  if (now - sim.progressAt > deadline)
-    return {
-      type: 'Progressing',
-      status: 'False',
-      reason: 'ProgressDeadlineExceeded',
-      message: `ReplicaSet "${name}" has timed out progressing.`,
-    };
-  if (created)
-    return {
-      type: 'Progressing',
-      status: 'True',
-      reason: 'NewReplicaSetCreated',
-      message: `Created new replica set "${name}"`,
-    };
-  return {
-    type: 'Progressing',
-    status: 'True',
-    reason: 'ReplicaSetUpdated',
-    message: `ReplicaSet "${name}" is progressing.`,
-  };
+
+  if (complete) {
+    const message = `${rs} has successfully progressed.`;
+    return condition('Progressing', true, 'NewReplicaSetAvailable', message);
+  }
+  if (since > deadline) {
+    const message = `${rs} has timed out progressing.`;
+    return condition('Progressing', false, 'ProgressDeadlineExceeded', message);
+  }
+  if (created) {
+    const message = `Created new replica set "${next.metadata.name}"`;
+    return condition('Progressing', true, 'NewReplicaSetCreated', message);
+  }
+  const message = `${rs} is progressing.`;
+  return condition('Progressing', true, 'ReplicaSetUpdated', message);
+}
+
+function availability(d: Deployment, counts: Counts): Condition {
+  const ok = counts.available >= counts.desired - limits(d).unavailable;
+  return ok
+    ? condition(
+        'Available',
+        true,
+        'MinimumReplicasAvailable',
+        'Deployment has minimum availability.',
+      )
+    : condition(
+        'Available',
+        false,
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+      );
 }
 
 function countPods(
@@ -296,38 +307,28 @@ function countPods(
   };
 }
 
-function writeStatus(
+/** Notes the time of the last visible progress, for the deadline. */
+function trackProgress(
   context: SimContext,
-  d: Deployment,
+  sim: DeploymentSim,
   next: ReplicaSet,
-  sets: ReplicaSet[],
-  created: boolean,
-) {
-  const now = context.clock.now();
-  const sim = simOf(context, d);
-  const counts = countPods(context, d, next, sets);
+  counts: Counts,
+): void {
   const readyNew = activePods(context, next).filter(isPodReady).length;
-  const signature = `${next.metadata.name}/${replicasOf(next)}/${counts.updated}/${readyNew}/${counts.total}`;
-  if (signature !== sim.signature) {
-    sim.signature = signature;
-    sim.progressAt = now;
-  }
-  const { unavailable } = limits(d);
-  const ok = counts.available >= counts.desired - unavailable;
-  const available: Condition = ok
-    ? {
-        type: 'Available',
-        status: 'True',
-        reason: 'MinimumReplicasAvailable',
-        message: 'Deployment has minimum availability.',
-      }
-    : {
-        type: 'Available',
-        status: 'False',
-        reason: 'MinimumReplicasUnavailable',
-        message: 'Deployment does not have minimum availability.',
-      };
-  const status = compact(
+  const signature = [
+    next.metadata.name,
+    replicasOf(next),
+    counts.updated,
+    readyNew,
+    counts.total,
+  ].join('/');
+  if (signature === sim.signature) return;
+  sim.signature = signature;
+  sim.progressAt = context.clock.now();
+}
+
+function counters(d: Deployment, counts: Counts): Record<string, unknown> {
+  return compact(
     {
       observedGeneration: d.metadata.generation ?? 1,
       replicas: counts.replicas,
@@ -338,25 +339,37 @@ function writeStatus(
     },
     ['observedGeneration'],
   );
+}
+
+function writeStatus(
+  context: SimContext,
+  d: Deployment,
+  next: ReplicaSet,
+  sets: ReplicaSet[],
+  created: boolean,
+) {
+  const now = context.clock.now();
+  const sim = simOf(context, d);
+  const counts = countPods(context, d, next, sets);
+  trackProgress(context, sim, next, counts);
+  const moving = progressing(d, next, counts, now - sim.progressAt, created);
+  const status = counters(d, counts);
   status.conditions = [
-    timedCondition(sim, now, available, 0),
-    timedCondition(
-      sim,
-      now,
-      progressing(d, next, counts, sim, now, created),
-      sim.progressAt,
-    ),
+    timedCondition(sim, now, availability(d, counts), 0),
+    timedCondition(sim, now, moving, sim.progressAt),
   ];
+
   const fresh = context.store.get(
     'Deployment',
     d.metadata.namespace ?? '',
     d.metadata.name,
   );
   if (!fresh) return;
-  fresh.metadata.annotations = {
+  const annotations = {
     ...fresh.metadata.annotations,
     [REVISION]: String(revisionOf(next)),
   };
+  fresh.metadata.annotations = annotations;
   context.store.put('Deployment', { ...fresh, status });
 }
 

@@ -25,18 +25,23 @@ const specOf = (pod: Pod, name: string): Container | undefined =>
 
 const ref = (c: ContainerSim) => `spec.containers{${c.name}}`;
 
-function event(
+type Said = ['Normal' | 'Warning', string, string];
+
+/** Records a kubelet event about one container of a pod. */
+function say(
   context: SimContext,
   sim: PodSim,
   pod: Pod,
-  input: { type: 'Normal' | 'Warning'; reason: string; message: string },
-  container?: ContainerSim,
+  c: ContainerSim,
+  [type, reason, message]: Said,
 ): void {
   recordEvent(context, pod, {
-    ...input,
+    type,
+    reason,
+    message,
     component: 'kubelet',
     host: sim.node,
-    ...(container ? { fieldPath: ref(container) } : {}),
+    fieldPath: ref(c),
   });
 }
 
@@ -62,28 +67,16 @@ function startContainer(
   c.logs = startLogs(fate, sim.deployment, spec, now);
   c.nextChatterAt = now + CHATTER_MS;
   applyFate(context, sim, c, fate);
-  event(
-    context,
-    sim,
-    pod,
-    {
-      type: 'Normal',
-      reason: 'Created',
-      message: `Created container ${c.name}`,
-    },
-    c,
-  );
-  event(
-    context,
-    sim,
-    pod,
-    {
-      type: 'Normal',
-      reason: 'Started',
-      message: `Started container ${c.name}`,
-    },
-    c,
-  );
+  say(context, sim, pod, c, [
+    'Normal',
+    'Created',
+    `Created container ${c.name}`,
+  ]);
+  say(context, sim, pod, c, [
+    'Normal',
+    'Started',
+    `Started container ${c.name}`,
+  ]);
 }
 
 function applyFate(
@@ -106,17 +99,11 @@ function startPull(
 ) {
   c.stage = 'pulling';
   c.until = context.clock.now() + PULL_MS;
-  event(
-    context,
-    sim,
-    pod,
-    {
-      type: 'Normal',
-      reason: 'Pulling',
-      message: `Pulling image "${c.image}"`,
-    },
-    c,
-  );
+  say(context, sim, pod, c, [
+    'Normal',
+    'Pulling',
+    `Pulling image "${c.image}"`,
+  ]);
 }
 
 function pullFailed(
@@ -133,24 +120,12 @@ function pullFailed(
   c.until = context.clock.now() + backoffMs(c.pullFailures);
   c.waitingReason = 'ErrImagePull';
   c.waitingMessage = detail;
-  event(
-    context,
-    sim,
-    pod,
-    {
-      type: 'Warning',
-      reason: 'Failed',
-      message: `Failed to pull image "${c.image}": ${detail}`,
-    },
-    c,
-  );
-  event(
-    context,
-    sim,
-    pod,
-    { type: 'Warning', reason: 'Failed', message: 'Error: ErrImagePull' },
-    c,
-  );
+  say(context, sim, pod, c, [
+    'Warning',
+    'Failed',
+    `Failed to pull image "${c.image}": ${detail}`,
+  ]);
+  say(context, sim, pod, c, ['Warning', 'Failed', 'Error: ErrImagePull']);
 }
 
 function finishPull(
@@ -166,17 +141,11 @@ function finishPull(
   const digest = context.random.hex(64);
   c.imageId = `docker.io/${c.image.split(':')[0]}@sha256:${digest}`;
   const took = `${(PULL_MS / 1000).toFixed(3)}s`;
-  event(
-    context,
-    sim,
-    pod,
-    {
-      type: 'Normal',
-      reason: 'Pulled',
-      message: `Successfully pulled image "${c.image}" in ${took} (${took} including waiting)`,
-    },
-    c,
-  );
+  say(context, sim, pod, c, [
+    'Normal',
+    'Pulled',
+    `Successfully pulled image "${c.image}" in ${took} (${took} including waiting)`,
+  ]);
   startContainer(context, sim, pod, c);
 }
 
@@ -193,24 +162,12 @@ function pullBackoff(
   if (c.waitingReason === 'ImagePullBackOff') return;
   c.waitingReason = 'ImagePullBackOff';
   c.waitingMessage = `Back-off pulling image "${c.image}"`;
-  event(
-    context,
-    sim,
-    pod,
-    {
-      type: 'Normal',
-      reason: 'BackOff',
-      message: `Back-off pulling image "${c.image}"`,
-    },
-    c,
-  );
-  event(
-    context,
-    sim,
-    pod,
-    { type: 'Warning', reason: 'Failed', message: 'Error: ImagePullBackOff' },
-    c,
-  );
+  say(context, sim, pod, c, [
+    'Normal',
+    'BackOff',
+    `Back-off pulling image "${c.image}"`,
+  ]);
+  say(context, sim, pod, c, ['Warning', 'Failed', 'Error: ImagePullBackOff']);
 }
 
 function terminate(
@@ -237,31 +194,19 @@ function terminate(
   c.until = now + wait;
   c.waitingReason = 'CrashLoopBackOff';
   c.waitingMessage = `back-off ${wait / 1000}s restarting failed container=${c.name} pod=${sim.name}_${sim.namespace}(${sim.uid})`;
-  event(
-    context,
-    sim,
-    pod,
-    {
-      type: 'Warning',
-      reason: 'BackOff',
-      message: `Back-off restarting failed container ${c.name} in pod ${sim.name}_${sim.namespace}(${sim.uid})`,
-    },
-    c,
-  );
+  say(context, sim, pod, c, [
+    'Warning',
+    'BackOff',
+    `Back-off restarting failed container ${c.name} in pod ${sim.name}_${sim.namespace}(${sim.uid})`,
+  ]);
 }
 
 function restart(context: SimContext, sim: PodSim, pod: Pod, c: ContainerSim) {
-  event(
-    context,
-    sim,
-    pod,
-    {
-      type: 'Normal',
-      reason: 'Pulled',
-      message: `Container image "${c.image}" already present on machine`,
-    },
-    c,
-  );
+  say(context, sim, pod, c, [
+    'Normal',
+    'Pulled',
+    `Container image "${c.image}" already present on machine`,
+  ]);
   startContainer(context, sim, pod, c);
 }
 
@@ -332,16 +277,10 @@ export function beginDelete(context: SimContext, sim: PodSim, pod: Pod): void {
   sim.deleteAt = context.clock.now() + SHUTDOWN_MS;
   for (const c of sim.containers) {
     if (c.stage !== 'running') continue;
-    event(
-      context,
-      sim,
-      pod,
-      {
-        type: 'Normal',
-        reason: 'Killing',
-        message: `Stopping container ${c.name}`,
-      },
-      c,
-    );
+    say(context, sim, pod, c, [
+      'Normal',
+      'Killing',
+      `Stopping container ${c.name}`,
+    ]);
   }
 }

@@ -98,40 +98,45 @@ async function proxy(ctx: Context, path: ApiPath): Promise<void> {
   ctx.res.end(reply.body);
 }
 
+function isWatch(method: string, path: ApiPath, query: URLSearchParams) {
+  const watch = ['true', '1'].includes(query.get('watch') ?? '');
+  return method === 'GET' && shapeOf(path) === 'collection' && watch;
+}
+
+function watch(ctx: Context, path: ApiPath): void {
+  const query = ctx.url.searchParams;
+  const request = {
+    resource: path.resource,
+    namespace: path.namespace,
+    labelSelector: query.get('labelSelector'),
+    fieldSelector: query.get('fieldSelector'),
+    resourceVersion: query.get('resourceVersion'),
+    timeoutSeconds: Number(query.get('timeoutSeconds')) || null,
+  };
+  streamWatch(ctx.cluster, request, ctx.res);
+}
+
+const NOT_ALLOWED = new ApiStatusError(
+  405,
+  'MethodNotAllowed',
+  'the server does not allow this method on the requested resource',
+);
+
 async function handleApi(ctx: Context, path: ApiPath): Promise<void> {
   const method = ctx.req.method ?? 'GET';
   const query = ctx.url.searchParams;
-  if (path.resource === 'services' && path.subresource === 'proxy')
+  if (path.resource === 'services' && path.subresource === 'proxy') {
     return proxy(ctx, path);
-  if (
-    method === 'GET' &&
-    shapeOf(path) === 'collection' &&
-    ['true', '1'].includes(query.get('watch') ?? '')
-  ) {
-    return streamWatch(
-      ctx.cluster,
-      {
-        resource: path.resource,
-        namespace: path.namespace,
-        labelSelector: query.get('labelSelector'),
-        fieldSelector: query.get('fieldSelector'),
-        resourceVersion: query.get('resourceVersion'),
-        timeoutSeconds: Number(query.get('timeoutSeconds')) || null,
-      },
-      ctx.res,
-    );
   }
-  if (method === 'GET' && wantsTable(ctx.req.headers.accept)) {
-    const table = tableFor(ctx.cluster, path, query);
-    if (table) return sendJson(ctx.res, 200, table);
+  if (isWatch(method, path, query)) return watch(ctx, path);
+  const table = method === 'GET' && wantsTable(ctx.req.headers.accept);
+  if (table) {
+    const body = tableFor(ctx.cluster, path, query);
+    if (body) return sendJson(ctx.res, 200, body);
   }
   const route = findRoute(method, path);
-  if (!route)
-    throw new ApiStatusError(
-      405,
-      'MethodNotAllowed',
-      `the server does not allow this method on the requested resource`,
-    );
+  if (!route) throw NOT_ALLOWED;
+
   const body = method === 'GET' ? '' : await readBody(ctx.req);
   const write = {
     namespace: path.namespace ?? '',

@@ -49,77 +49,99 @@ function fingerprint(object: KubeObject): string {
   return JSON.stringify({ ...object, metadata });
 }
 
+interface State {
+  kinds: Map<KindName, Map<string, KubeObject>>;
+  fingerprints: WeakMap<KubeObject, string>;
+  history: StoreEvent[];
+  listeners: Set<(event: StoreEvent) => void>;
+  revision: number;
+}
+
+function bucket(state: State, kind: KindName): Map<string, KubeObject> {
+  const existing = state.kinds.get(kind);
+  if (existing) return existing;
+  const created = new Map<string, KubeObject>();
+  state.kinds.set(kind, created);
+  return created;
+}
+
+function emit(
+  state: State,
+  type: WatchType,
+  kind: KindName,
+  object: KubeObject,
+) {
+  const event = { type, kind, object, resourceVersion: state.revision };
+  state.history.push(event);
+  if (state.history.length > HISTORY_LIMIT) state.history.shift();
+  for (const listener of state.listeners) listener(event);
+}
+
+function put(state: State, kind: KindName, object: KubeObject): boolean {
+  const key = keyOf(object.metadata.namespace ?? '', object.metadata.name);
+  const previous = bucket(state, kind).get(key);
+  const print = fingerprint(object);
+  if (previous && state.fingerprints.get(previous) === print) return false;
+
+  state.revision += 1;
+  const stored = copy(object);
+  stored.metadata.resourceVersion = String(state.revision);
+  deepFreeze(stored);
+  state.fingerprints.set(stored, print);
+  bucket(state, kind).set(key, stored);
+  emit(state, previous ? 'MODIFIED' : 'ADDED', kind, stored);
+  return true;
+}
+
+function remove(state: State, kind: KindName, namespace: string, name: string) {
+  const key = keyOf(namespace, name);
+  const previous = bucket(state, kind).get(key);
+  if (!previous) return false;
+
+  bucket(state, kind).delete(key);
+  state.revision += 1;
+  const gone = copy(previous);
+  gone.metadata.resourceVersion = String(state.revision);
+  emit(state, 'DELETED', kind, deepFreeze(gone));
+  return true;
+}
+
+function since(state: State, resourceVersion: number): StoreEvent[] | null {
+  const oldest = state.history[0]?.resourceVersion ?? state.revision + 1;
+  if (resourceVersion < oldest - 1 && resourceVersion < state.revision) {
+    return null;
+  }
+  return state.history.filter((e) => e.resourceVersion > resourceVersion);
+}
+
 /**
  * The object store with one global resource version, like etcd's revision.
- * Everything handed out is a deep copy, so callers edit freely and `put`.
+ * `get` hands out a private copy; `list` the frozen stored objects.
  */
 export function createStore(): Store {
-  const kinds = new Map<KindName, Map<string, KubeObject>>();
-  const fingerprints = new WeakMap<KubeObject, string>();
-  const history: StoreEvent[] = [];
-  const listeners = new Set<(event: StoreEvent) => void>();
-  let revision = 1000;
-
-  const bucket = (kind: KindName) => {
-    const existing = kinds.get(kind);
-    if (existing) return existing;
-    const created = new Map<string, KubeObject>();
-    kinds.set(kind, created);
-    return created;
+  const state: State = {
+    kinds: new Map(),
+    fingerprints: new WeakMap(),
+    history: [],
+    listeners: new Set(),
+    revision: 1000,
   };
-
-  const emit = (type: WatchType, kind: KindName, object: KubeObject) => {
-    const event = { type, kind, object, resourceVersion: revision };
-    history.push(event);
-    if (history.length > HISTORY_LIMIT) history.shift();
-    for (const listener of listeners) listener(event);
-  };
-
   return {
     get: (kind, namespace, name) => {
-      const found = bucket(kind).get(keyOf(namespace, name));
+      const found = bucket(state, kind).get(keyOf(namespace, name));
       return found ? copy(found) : null;
     },
     list: (kind, namespace) =>
-      [...bucket(kind).values()].filter(
+      [...bucket(state, kind).values()].filter(
         (o) => !namespace || o.metadata.namespace === namespace,
       ),
-    put: (kind, object) => {
-      const key = keyOf(object.metadata.namespace ?? '', object.metadata.name);
-      const previous = bucket(kind).get(key);
-      const print = fingerprint(object);
-      if (previous && fingerprints.get(previous) === print) return false;
-      revision += 1;
-      const stored = copy(object);
-      stored.metadata.resourceVersion = String(revision);
-      deepFreeze(stored);
-      fingerprints.set(stored, print);
-      bucket(kind).set(key, stored);
-      emit(previous ? 'MODIFIED' : 'ADDED', kind, stored);
-      return true;
-    },
-    remove: (kind, namespace, name) => {
-      const key = keyOf(namespace, name);
-      const previous = bucket(kind).get(key);
-      if (!previous) return false;
-      bucket(kind).delete(key);
-      revision += 1;
-      const gone = copy(previous);
-      gone.metadata.resourceVersion = String(revision);
-      emit('DELETED', kind, deepFreeze(gone));
-      return true;
-    },
-    resourceVersion: () => revision,
-    since: (resourceVersion) => {
-      const oldest = history[0]?.resourceVersion ?? revision + 1;
-      if (resourceVersion < oldest - 1 && resourceVersion < revision) {
-        return null;
-      }
-      return history.filter((e) => e.resourceVersion > resourceVersion);
-    },
+    put: (kind, object) => put(state, kind, object),
+    remove: (kind, namespace, name) => remove(state, kind, namespace, name),
+    resourceVersion: () => state.revision,
+    since: (resourceVersion) => since(state, resourceVersion),
     subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      state.listeners.add(listener);
+      return () => state.listeners.delete(listener);
     },
   };
 }
