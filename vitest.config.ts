@@ -7,6 +7,12 @@ export default defineConfig({
     // integration suites share one dynalite and one PostgreSQL per run.
     maxWorkers: 2,
     testTimeout: 20_000,
+    // The functions' structured logs and metrics are for CloudWatch; in a
+    // test run they would bury the results.
+    env: {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
     hookTimeout: 60_000,
   },
 });

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DrillSource } from '../drill/alert-events.ts';
 import type { DrillOptions, DrillResult } from '../drill/run.ts';
-import type { Scenario } from '../world.ts';
 
 const USAGE = `Usage: npm run drill -- <AlertName> [options]
 

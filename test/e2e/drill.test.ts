@@ -1,0 +1,190 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Incident } from '#shared/incidents/types.ts';
+import type { TimelineEntry } from '#shared/playbook/types.ts';
+
+const run = promisify(execFile);
+const SNAPSHOT = 'test/fixtures/snapshots/tars-oom-killed.kubectl-list.json';
+
+interface Drill {
+  incident: Incident;
+  timeline: TimelineEntry[];
+}
+
+/** Runs the drill as a user does, one process per drill. */
+async function drill(...args: string[]): Promise<string> {
+  const { stdout } = await run(
+    process.execPath,
+    ['local/cli/drill.ts', 'EvalEngineDown', ...args],
+    { timeout: 90_000, maxBuffer: 1 << 24 },
+  );
+  return stdout;
+}
+
+async function drillJson(...args: string[]): Promise<Drill> {
+  return JSON.parse(await drill(...args, '--json')) as Drill;
+}
+
+const steps = (d: Drill, kind?: string) =>
+  d.timeline
+    .filter((e) => kind === undefined || e.kind === kind)
+    .map((e) => `${e.kind} ${e.step} ${e.outcome}`);
+
+const decision = (d: Drill) => d.timeline.find((e) => e.kind === 'decide');
+
+const DIAGNOSIS = [
+  'diagnose check-pods ok',
+  'diagnose recent-events ok',
+  'diagnose read-logs ok',
+];
+
+// Every drill starts its own world; running them side by side keeps the
+// suite near the length of the slowest one.
+describe.concurrent('EvalEngineDown drill through the SNS event path', () => {
+  const drills: Record<string, Promise<Drill>> = {};
+  beforeAll(() => {
+    for (const scenario of [
+      'oom-killed',
+      'crash-loop',
+      'dependency-down',
+      'image-pull',
+      'unschedulable',
+      'healthy',
+    ]) {
+      drills[scenario] = drillJson('--scenario', scenario);
+    }
+  });
+  const result = (scenario: string) =>
+    drills[scenario] ?? Promise.reject(new Error(`no drill ${scenario}`));
+
+  it('raises the memory limit of an OOM-killed engine and resolves', async () => {
+    const d = await result('oom-killed');
+
+    expect(steps(d)).toEqual([
+      ...DIAGNOSIS,
+      'notify notify-diagnosis ok',
+      'diagnose read-deployment ok',
+      'act raise-memory-limit ok',
+      'verify rollout-complete ok',
+      'verify health ok',
+      'decide mitigated ok',
+      'notify notify-mitigated ok',
+      'decide alert-resolved ok',
+    ]);
+    const act = d.timeline.find((e) => e.step === 'raise-memory-limit');
+    expect(act?.before).toMatchObject({ limit: '4Gi' });
+    expect(act?.after).toMatchObject({ change: { limit: '8Gi' } });
+    expect(d.incident).toMatchObject({ status: 'resolved', tier: 0 });
+  });
+
+  it('restarts a crash-looping engine whose dependencies are up', async () => {
+    const d = await result('crash-loop');
+
+    expect(steps(d, 'act')).toEqual(['act restart-deployment ok']);
+    expect(steps(d, 'verify')).toEqual([
+      'verify rollout-complete ok',
+      'verify health ok',
+    ]);
+    expect(steps(d, 'escalate')).toEqual([]);
+    expect(d.incident).toMatchObject({ status: 'resolved', tier: 0 });
+  });
+
+  it('escalates without restarting when PostgreSQL is the cause', async () => {
+    const d = await result('dependency-down');
+
+    expect(steps(d, 'act')).toEqual([]);
+    expect(steps(d)).toContain('diagnose check-dependency ok');
+    expect(decision(d)?.reason).toMatch(/postgres/i);
+    expect(steps(d, 'escalate')).toEqual(['escalate page-tier-1 paged']);
+    expect(d.incident).toMatchObject({ status: 'escalated', tier: 1 });
+  });
+
+  it('reports the image and its pull error, and escalates', async () => {
+    const d = await result('image-pull');
+
+    expect(steps(d, 'act')).toEqual([]);
+    expect(decision(d)?.step).toBe('escalate-image-pull');
+    expect(decision(d)?.reason).toMatch(/tars\/eval-engine:[\w.]+.*NotFound/);
+    expect(d.incident).toMatchObject({ status: 'escalated', tier: 1 });
+  });
+
+  it("reports the scheduler's reasons for pending pods, and escalates", async () => {
+    const d = await result('unschedulable');
+
+    expect(steps(d, 'act')).toEqual([]);
+    expect(decision(d)?.step).toBe('escalate-unschedulable');
+    expect(decision(d)?.reason).toContain('Insufficient memory');
+    expect(d.incident.status).toBe('escalated');
+  });
+
+  it('says the pods are healthy and escalates to a person', async () => {
+    const d = await result('healthy');
+
+    expect(steps(d, 'act')).toEqual([]);
+    expect(decision(d)).toMatchObject({
+      step: 'escalate-pods-healthy',
+      reason: 'pods healthy',
+    });
+    expect(d.incident.status).toBe('escalated');
+  });
+});
+
+describe.concurrent('EvalEngineDown drill in other alert formats', () => {
+  it.each([
+    ['alertmanager-text', 'crash-loop', 'act restart-deployment ok'],
+    ['cloudwatch', 'oom-killed', 'act raise-memory-limit ok'],
+  ])('acts on the %s format (%s)', async (source, scenario, act) => {
+    const d = await drillJson('--scenario', scenario, '--source', source);
+
+    expect(d.incident.alert.source).toBe(source);
+    expect(steps(d, 'act')).toEqual([act]);
+    expect(d.incident.status).toBe('resolved');
+  });
+});
+
+describe.concurrent('EvalEngineDown drill in dry-run', () => {
+  it('plans the fix, changes nothing and pages nobody', async () => {
+    const out = await drill('--scenario', 'oom-killed', '--dry-run');
+
+    expect(out).toMatch(/act\s+raise-memory-limit\s+planned \(dry\)/);
+    expect(out).toContain('cluster writes: 0');
+    expect(out).toContain('messages published (0)');
+    expect(out).toMatch(/status open .* dry-run/);
+  });
+
+  it('replays a kubectl snapshot and shows what it would do', async () => {
+    const out = await drill('--snapshot', SNAPSHOT);
+    const d = await drillJson('--snapshot', SNAPSHOT);
+
+    expect(out).toContain('cluster writes: 0');
+    expect(steps(d, 'act')).toEqual(['act raise-memory-limit planned']);
+    expect(d.timeline.every((e) => e.dryRun)).toBe(true);
+    expect(d.incident).toMatchObject({ status: 'open', dryRun: true });
+  });
+});
+
+describe('drill usage errors', () => {
+  it('names the known alerts when the alert has no playbook', async () => {
+    const failed = run(process.execPath, ['local/cli/drill.ts', 'NoSuch']);
+
+    await expect(failed).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('known: EvalEngineDown'),
+    });
+  });
+
+  it('rejects an unknown scenario with the list of scenarios', async () => {
+    const failed = run(process.execPath, [
+      'local/cli/drill.ts',
+      'EvalEngineDown',
+      '--scenario',
+      'meteor',
+    ]);
+
+    await expect(failed).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('oom-killed, crash-loop'),
+    });
+  });
+});
