@@ -8,7 +8,8 @@ export interface TimelineFollower {
   /** Reads once more and reports what is new. */
   flush(): Promise<void>;
   entries(): TimelineEntry[];
-  stop(): void;
+  /** Stops polling; resolves once no read is in flight. */
+  stop(): Promise<void>;
 }
 
 // Often enough that steps appear as they happen, rare enough that the
@@ -30,6 +31,7 @@ export function followTimeline(
   // A failed background read is kept and raised by the next flush, so the
   // poller never leaves an unhandled rejection behind.
   let failure: unknown = null;
+  let timer: NodeJS.Timeout | undefined;
 
   const read = async () => {
     const incident = await store.findByDedupKey(key);
@@ -48,7 +50,7 @@ export function followTimeline(
         failure = error;
       })
       .finally(() => {
-        setTimeout(tick, POLL_MS);
+        if (!stopped) timer = setTimeout(tick, POLL_MS);
       });
   };
   tick();
@@ -61,8 +63,12 @@ export function followTimeline(
       await read();
     },
     entries: () => [...seen],
-    stop: () => {
+    stop: async () => {
+      // The world's DynamoDB closes next; a read still in flight then
+      // would fail inside dynalite itself.
       stopped = true;
+      clearTimeout(timer);
+      await pending;
     },
   };
 }

@@ -92,7 +92,7 @@ async function drillIn(
     }
     return await finish(world, follower);
   } finally {
-    follower.stop();
+    await follower.stop();
   }
 }
 
