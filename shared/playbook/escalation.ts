@@ -12,14 +12,20 @@ export function tiersToPage(run: RunState): Tier[] {
 /**
  * Pages tier 1 and the entry's immediate tiers, raises the incident's tier,
  * moves it to `escalated` and tells the channel. In dry-run each page is
- * recorded as `skipped` and nothing leaves the table.
+ * recorded as `skipped`, the status stays, and the channel hears what
+ * would have happened.
  */
 export async function escalate(run: RunState, reason: string): Promise<Tier[]> {
   const paged: Tier[] = [];
   for (const tier of tiersToPage(run)) {
     if (await page(run, tier, reason)) paged.push(tier);
   }
-  if (run.dryRun) return paged;
+  if (run.dryRun) {
+    await tellChannel(run, 'notify-would-escalate', 'would escalate', {
+      reason,
+    });
+    return paged;
+  }
 
   const highest = Math.max(0, ...paged);
   if (highest > run.incident.tier) {
@@ -72,8 +78,10 @@ async function page(
 }
 
 /**
- * Posts to the entry's channel and records a `notify` step: `ok`, `failed`
- * with the error (e.g. a missing topic), or `skipped` in dry-run.
+ * Posts to the entry's channel and records a `notify` step: `ok`, or
+ * `failed` with the error (e.g. a missing topic). Channels are told
+ * everything, dry-runs too, with a `[dry-run]` subject, so people can watch
+ * what the automation would do before it acts.
  */
 export async function tellChannel(
   run: RunState,
@@ -83,19 +91,10 @@ export async function tellChannel(
   channel: Channel = run.entry.channel,
 ): Promise<void> {
   const done = run.recorder.start();
-  if (run.dryRun) {
-    await done({
-      step,
-      kind: 'notify',
-      outcome: 'skipped',
-      reason: 'dry-run',
-      after: { channel, subject },
-    });
-    return;
-  }
+  const title = run.dryRun ? `[dry-run] ${subject}` : subject;
 
   try {
-    await run.notifier.channel(channel, messageFor(run, subject, body));
+    await run.notifier.channel(channel, messageFor(run, title, body));
   } catch (error) {
     logger.error('channel message failed', {
       incident_id: run.incident.id,
@@ -107,7 +106,7 @@ export async function tellChannel(
       kind: 'notify',
       outcome: 'failed',
       reason: reasonOf(error),
-      after: { channel, subject },
+      after: { channel, subject: title },
     });
     return;
   }
@@ -115,6 +114,6 @@ export async function tellChannel(
     step,
     kind: 'notify',
     outcome: 'ok',
-    after: { channel, subject },
+    after: { channel, subject: title },
   });
 }

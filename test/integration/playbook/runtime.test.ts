@@ -169,6 +169,10 @@ describe('playbook runtime', () => {
     expect(page).toMatchObject({ outcome: 'skipped', reason: 'dry-run' });
     expect(steps(timeline)).toContain('dry-run-would-escalate:ok');
     expect(notifier.pages).toHaveLength(0);
+    // The channel still hears of it, marked as a dry-run.
+    expect(notifier.posts.map((p) => p.message.subject)).toEqual([
+      expect.stringMatching(/: \[dry-run\] would escalate$/),
+    ]);
     expect(incident?.status).toBe('open');
   });
 
