@@ -13,7 +13,6 @@ import { config } from '#shared/config.ts';
  * | timeline step | `INCIDENT#<id>` | `STEP#<at>#<seq>` | none |
  * | dedup pointer | `DEDUP#<dedupKey>` | `DEDUP` | none |
  * | guard counter | `GUARD#<guard>#<target>` | `GUARD` or a window | none |
- * | delivery record | `DELIVERY#<messageId>#<fingerprint>` | `DELIVERY` | none |
  *
  * Steps share the incident's partition so one Query (begins_with `STEP#`)
  * reads the timeline in order; `<at>` is ISO 8601 with milliseconds, which
@@ -113,11 +112,6 @@ export function guardKey(
   window = 'GUARD',
 ): ItemKey {
   return { pk: `GUARD#${guard}#${target}`, sk: window };
-}
-
-/** Key of the record of one processed delivery (idempotency). */
-export function deliveryKey(messageId: string, fingerprint: string): ItemKey {
-  return { pk: `DELIVERY#${messageId}#${fingerprint}`, sk: 'DELIVERY' };
 }
 
 /** GSI partition of incidents in one status. */

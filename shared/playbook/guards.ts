@@ -5,6 +5,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { NormalizedAlert } from '#shared/alerts/types.ts';
+import { isConditionFailure } from '#shared/incidents/dynamo.ts';
 import { expiresAt, guardKey, type ItemKey } from '#shared/incidents/table.ts';
 import {
   DEFAULT_RATE_LIMIT,
@@ -78,12 +79,6 @@ const ALLOWED: GuardDecision = { allowed: true };
 
 function block(guard: GuardName, reason: string): GuardDecision {
   return { allowed: false, guard, reason };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof Error && error.name === 'ConditionalCheckFailedException'
-  );
 }
 
 /**

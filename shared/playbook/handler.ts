@@ -98,7 +98,12 @@ interface World<Deps> {
 
 /** The idempotent unit: keyed on `key`, `token` and `delivered` ride along. */
 interface IdempotentInput {
-  key: { messageId: string | null; fingerprint: string };
+  key: {
+    messageId: string | null;
+    fingerprint: string;
+    status: string;
+    at: string | null;
+  };
   token: string;
   delivered: DeliveredAlert;
 }
@@ -199,7 +204,15 @@ async function deliverOne<Deps>(
 ): Promise<DeliveryResult> {
   const token = randomUUID();
   const { alert, messageId } = delivered;
-  const key = { messageId, fingerprint: alert.fingerprint };
+  // Status and event time are in the key because an alert with no message
+  // id (a direct alarm, a manual alert) keeps its fingerprint from ALARM to
+  // OK: without them its resolution would return the firing result.
+  const key = {
+    messageId,
+    fingerprint: alert.fingerprint,
+    status: alert.status,
+    at: alert.status === 'resolved' ? alert.endsAt : alert.startsAt,
+  };
   try {
     const result = await world.process({ key, token, delivered });
     const fresh = result.token === token;

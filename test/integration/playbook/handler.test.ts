@@ -238,3 +238,55 @@ describe('playbook handler', () => {
     expect(metricNames()).toContain('Rejected');
   });
 });
+
+describe('alerts without a message id', () => {
+  /** A CloudWatch alarm invoking the function directly. */
+  function directAlarm(deployment: string, value: 'ALARM' | 'OK', at: string) {
+    return {
+      source: 'aws.cloudwatch',
+      alarmArn: `arn:aws:cloudwatch:us-east-1:000000000000:alarm:${deployment}`,
+      accountId: '000000000000',
+      time: at,
+      region: 'us-east-1',
+      alarmData: {
+        alarmName: 'EvalEngineHighRestartRate',
+        state: { value, reason: 'Threshold Crossed', timestamp: at },
+        previousState: { value: value === 'OK' ? 'ALARM' : 'OK' },
+        configuration: {
+          metrics: [
+            {
+              id: 'm1',
+              metricStat: {
+                metric: {
+                  namespace: 'ContainerInsights',
+                  name: 'pod_number_of_container_restarts',
+                  dimensions: { namespace: 'tars', deployment },
+                },
+              },
+            },
+          ],
+        },
+      },
+    };
+  }
+
+  it('resolves a direct alarm when its OK follows its ALARM', async () => {
+    // Prepare
+    const { deployment, handler } = setup();
+    const alarm = directAlarm(deployment, 'ALARM', '2026-12-03T10:00:00.000Z');
+    const ok = directAlarm(deployment, 'OK', '2026-12-03T10:05:00.000Z');
+    const opened = await handler(alarm, context);
+
+    // Act
+    const closed = await handler(ok, context);
+
+    // Assess
+    const id = opened.results[0]?.incidentId ?? '';
+    expect(opened.results[0]?.action).toBe('opened');
+    expect(closed.results[0]).toMatchObject({
+      action: 'resolved',
+      incidentId: id,
+    });
+    expect((await store().get(id))?.status).toBe('resolved');
+  });
+});
