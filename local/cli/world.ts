@@ -12,7 +12,11 @@ import { startClusterServer } from '#local/cluster/server.ts';
  */
 const SPEED = 1;
 
-const USAGE = `usage: npm run world -- [--scenario ${FAULT_KINDS.join('|')}] [--snapshot FILE] [--port N] [--speed N]`;
+const USAGE = [
+  'usage: npm run world --',
+  `[--scenario ${FAULT_KINDS.join('|')}]`,
+  '[--snapshot FILE] [--port N] [--speed N]',
+].join(' ');
 
 function scenarioOf(value: string | undefined): FaultKind {
   const found = FAULT_KINDS.find((kind) => kind === (value ?? 'healthy'));

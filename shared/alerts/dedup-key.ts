@@ -9,7 +9,8 @@ export const MISSING_PART = '-';
  * alerts can never share a key.
  *
  * @example dedupKey('TarsEvalEngineDown', { namespace: 'tars',
- *   deployment: 'tars-eval-engine' }) // 'TarsEvalEngineDown/tars/tars-eval-engine'
+ *   deployment: 'tars-eval-engine' })
+ * // 'TarsEvalEngineDown/tars/tars-eval-engine'
  */
 export function dedupKey(name: string, labels: Record<string, string>): string {
   const workload = present(labels.deployment ?? '')

@@ -1,7 +1,10 @@
 /** A rejected record's excerpt holds at most this many UTF-8 bytes. */
 export const EXCERPT_BYTES = 2048;
 
-/** The raw text of a record, cut to at most 2 KB without splitting a character. */
+/**
+ * The raw text of a record, cut to at most 2 KB without splitting a
+ * character.
+ */
 export function excerpt(value: unknown): string {
   const text = rawText(value);
   if (Buffer.byteLength(text) <= EXCERPT_BYTES) return text;

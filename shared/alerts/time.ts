@@ -3,13 +3,23 @@ export type ParsedTime =
   | { ok: true; iso: string | null }
   | { ok: false; reason: string };
 
+// Named parts of TIME. Its capture groups, in order: year, month, day,
+// hour, minute, second, fraction, Z, offset sign, offset hours, offset
+// minutes (readOffset reads the last four by index).
+const DATE = String.raw`(\d{4})-(\d{2})-(\d{2})`;
+const CLOCK = String.raw`(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?`;
+const OFFSET = String.raw`(?:([Zz])|([+-])(\d{2}):?(\d{2}))`;
+const ZONE_NAME = '(?: [A-Za-z]{1,6})?';
+const MONOTONIC = String.raw`(?: m=[+-]\d+(?:\.\d+)?)?`;
+
 /**
  * RFC 3339 (any offset, 0–9 fraction digits), CloudWatch's `+0000` offset
  * and Go's `time.String()` form (`2006-01-02 15:04:05.999 +0000 UTC`, with
  * an optional monotonic `m=+1.5` suffix).
  */
-const TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ?(?:([Zz])|([+-])(\d{2}):?(\d{2}))(?: [A-Za-z]{1,6})?(?: m=[+-]\d+(?:\.\d+)?)?$/;
+const TIME = new RegExp(
+  `^${DATE}[Tt ]${CLOCK} ?${OFFSET}${ZONE_NAME}${MONOTONIC}$`,
+);
 
 /** Go's zero `time.Time`: Alertmanager's "not set" (e.g. a firing endsAt). */
 const ZERO_TIME = '0001-01-01T00:00:00.000Z';
