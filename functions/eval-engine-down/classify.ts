@@ -1,8 +1,10 @@
 import type {
   CoreV1Event,
+  V1ContainerStateTerminated,
   V1ContainerStatus,
   V1Pod,
 } from '@kubernetes/client-node';
+import { toMillis } from '#shared/kube/time.ts';
 
 /** What is wrong with one pod, most specific first. */
 export const POD_FAULTS = [
@@ -37,6 +39,13 @@ const IMAGE_PULL = new Set([
 type ContainerFault = Pick<PodClassification, 'fault' | 'reason' | 'message'>;
 
 /**
+ * How long a past OOM kill counts against a container that runs and is
+ * ready again: long enough to catch one that is about to be killed again,
+ * short enough that an OOM from days ago does not outrank a fault of now.
+ */
+export const RECENT_OOM_MS = 30 * 60_000;
+
+/**
  * Classifies a pod from its containers' states before its phase: a pod
  * whose container was OOM-killed can be `Running` again, and a pod that
  * cannot pull its image is `Pending` like one that cannot be scheduled.
@@ -47,12 +56,13 @@ type ContainerFault = Pick<PodClassification, 'fault' | 'reason' | 'message'>;
 export function classifyPod(
   pod: V1Pod,
   events: CoreV1Event[] = [],
+  now: Date = new Date(),
 ): PodClassification {
   const statuses = [
     ...(pod.status?.initContainerStatuses ?? []),
     ...(pod.status?.containerStatuses ?? []),
   ];
-  const found = worstContainer(statuses);
+  const found = worstContainer(statuses, now);
   if (found) {
     return describe(pod, found.status, found.fault);
   }
@@ -66,10 +76,11 @@ export function classifyPod(
 
 function worstContainer(
   statuses: V1ContainerStatus[],
+  now: Date,
 ): { status: V1ContainerStatus; fault: ContainerFault } | null {
   let worst: { status: V1ContainerStatus; fault: ContainerFault } | null = null;
   for (const status of statuses) {
-    const fault = containerFault(status);
+    const fault = containerFault(status, now);
     if (fault && (!worst || rank(fault.fault) < rank(worst.fault.fault))) {
       worst = { status, fault };
     }
@@ -81,12 +92,15 @@ function rank(fault: PodFault): number {
   return POD_FAULTS.indexOf(fault);
 }
 
-/** One container's fault; OOM wins whatever the exit code says. */
+/**
+ * One container's fault; OOM wins whatever the exit code says. A past OOM
+ * kill (lastState) counts only while it still matters, see `currentOom`.
+ */
 export function containerFault(
   status: V1ContainerStatus,
+  now: Date = new Date(),
 ): ContainerFault | null {
-  const terminated = [status.state?.terminated, status.lastState?.terminated];
-  const oom = terminated.find((t) => t?.reason === 'OOMKilled');
+  const oom = currentOom(status, now);
   if (oom) {
     const message = `exit code ${oom.exitCode ?? 'unknown'}`;
     return { fault: 'oom-killed', reason: 'OOMKilled', message };
@@ -107,6 +121,33 @@ export function containerFault(
     };
   }
   return null;
+}
+
+/**
+ * The OOM kill that describes the container now: its current termination,
+ * or its last one while it is not running and ready again (crash-looping,
+ * starting) or was killed within `RECENT_OOM_MS`. A container running and
+ * ready since an old OOM kill is healthy.
+ */
+function currentOom(
+  status: V1ContainerStatus,
+  now: Date,
+): V1ContainerStateTerminated | null {
+  const current = status.state?.terminated;
+  if (current?.reason === 'OOMKilled') {
+    return current;
+  }
+  const last = status.lastState?.terminated;
+  if (last?.reason !== 'OOMKilled') {
+    return null;
+  }
+  const runningReady = status.state?.running !== undefined && status.ready;
+  return !runningReady || isRecent(last.finishedAt, now) ? last : null;
+}
+
+function isRecent(at: Date | string | undefined, now: Date): boolean {
+  const millis = toMillis(at);
+  return millis !== null && now.getTime() - millis <= RECENT_OOM_MS;
 }
 
 function schedulingFault(

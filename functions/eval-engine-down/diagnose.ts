@@ -43,10 +43,14 @@ export interface Diagnosis extends PodState {
   logs: LogFinding | null;
 }
 
-/** Pods of the target, classified, with the namespace's events. */
+/**
+ * Pods of the target, classified as of `now` (the playbook's clock), with
+ * the namespace's events about them.
+ */
 export async function readPodState(
   cluster: Cluster,
   target: Target,
+  now: Date = new Date(),
 ): Promise<PodState> {
   const { namespace } = target;
   const labelSelector = target.selector ?? undefined;
@@ -55,7 +59,7 @@ export async function readPodState(
     cluster.listEvents({ namespace }),
   ]);
   const ours = events.filter((e) => concernsTarget(e, target, pods));
-  const classified = pods.map((pod) => classifyPod(pod, ours));
+  const classified = pods.map((pod) => classifyPod(pod, ours, now));
   const primary = worstPod(classified);
 
   return {
@@ -157,8 +161,9 @@ async function readPrevious(
 export async function diagnose(
   cluster: Cluster,
   target: Target,
+  now: Date = new Date(),
 ): Promise<Diagnosis> {
-  const state = await readPodState(cluster, target);
+  const state = await readPodState(cluster, target, now);
   const logs = state.primary
     ? await readCrashLogs(cluster, target.namespace, state.primary)
     : null;

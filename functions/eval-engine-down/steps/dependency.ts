@@ -41,7 +41,7 @@ async function readDependency(
   const namespace = ctx.target.namespace;
   const target = { ...ctx.target, deployment: name, selector: `app=${name}` };
   const [state, endpoints] = await Promise.all([
-    readPodState(cluster, target),
+    readPodState(cluster, target, ctx.deps.clock()),
     cluster.readEndpoints({ namespace, name }),
   ]);
   const readyEndpoints = (endpoints?.subsets ?? []).reduce(

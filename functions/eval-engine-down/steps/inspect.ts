@@ -9,7 +9,7 @@ type Ctx = PlaybookContext<EvalEngineDeps>;
 export function checkPods(ctx: Ctx): Promise<PodState> {
   return ctx.diagnose(
     'check-pods',
-    () => readPodState(ctx.deps.cluster, ctx.target),
+    () => readPodState(ctx.deps.cluster, ctx.target, ctx.deps.clock()),
     {
       summary: (state) => ({
         fault: state.fault,

@@ -8,6 +8,10 @@ import { fixture, fixtureText } from './fixtures.ts';
 
 const pod = (name: string) => fixture<V1Pod>(`k8s/${name}`);
 
+// Seven minutes after pod B's OOM kill (finishedAt 2023-05-06T21:03:57Z).
+const SOON_AFTER_B = new Date('2023-05-06T21:11:00Z');
+const DAYS_AFTER_B = new Date('2023-05-09T09:00:00Z');
+
 describe('classifyPod', () => {
   it.each([
     [
@@ -43,7 +47,7 @@ describe('classifyPod', () => {
     const input = pod(file);
 
     // Act
-    const result = classifyPod(input);
+    const result = classifyPod(input, [], SOON_AFTER_B);
 
     // Assess
     expect(result.fault).toBe(fault);
@@ -53,14 +57,44 @@ describe('classifyPod', () => {
   it('reads an OOM kill from lastState even while the pod runs again', () => {
     const input = pod('pod-oomkilled-B-running-again.converted.json');
 
-    const result = classifyPod(input);
+    const result = classifyPod(input, [], SOON_AFTER_B);
 
     expect(input.status?.phase).toBe('Running');
     expect(result).toMatchObject({
+      fault: 'oom-killed',
       container: 'kubeshark-worker',
       message: 'exit code 137',
       restarts: 1,
     });
+  });
+
+  it('calls a running, ready container healthy days after an OOM kill', () => {
+    // Prepare
+    const input = pod('pod-oomkilled-B-running-again.converted.json');
+
+    // Act
+    const result = classifyPod(input, [], DAYS_AFTER_B);
+
+    // Assess
+    expect(result.fault).toBe('healthy');
+  });
+
+  it('still counts an old OOM kill while the container crash-loops', () => {
+    // Prepare
+    const input = pod('pod-oomkilled-B-running-again.converted.json');
+    const [status] = input.status?.containerStatuses ?? [];
+    const waiting = { reason: 'CrashLoopBackOff', message: 'back-off 5m' };
+    const looping = { ...status, ready: false, state: { waiting } };
+    const crashing = {
+      ...input,
+      status: { ...input.status, containerStatuses: [looping] },
+    } as V1Pod;
+
+    // Act
+    const result = classifyPod(crashing, [], DAYS_AFTER_B);
+
+    // Assess
+    expect(result).toMatchObject({ fault: 'oom-killed', reason: 'OOMKilled' });
   });
 
   it('does not call exit code 137 with reason Error an OOM kill', () => {

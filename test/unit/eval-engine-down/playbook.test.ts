@@ -15,6 +15,8 @@ import { fixture, fixtureText } from './fixtures.ts';
  */
 interface World {
   pods: V1Pod[];
+  /** The playbook's clock; pod B's OOM kill was 2023-05-06T21:03:57Z. */
+  now?: Date;
   events?: CoreV1Event[];
   logs?: string;
   deployment?: V1Deployment;
@@ -101,7 +103,8 @@ function recordingContext(deps: EvalEngineDeps) {
 
 async function run(world: World) {
   const patches: PatchArgs[] = [];
-  const deps = buildDeps(fakeCluster(world, patches));
+  const now = world.now ?? new Date('2023-05-06T21:11:00Z');
+  const deps = buildDeps(fakeCluster(world, patches), { clock: () => now });
   const { ctx, steps } = recordingContext(deps);
   const verdict = await evalEngineDown.run(ctx);
   return { verdict, steps, patches };
@@ -169,6 +172,33 @@ describe('eval-engine-down playbook', () => {
     expect(verdict.reason).toMatch(/postgresql \(tars-postgres is unhealthy\)/);
     expect(steps).toContain('check-dependency');
     expect(steps).not.toContain('restart-deployment');
+    expect(patches).toEqual([]);
+  });
+
+  it('blames PostgreSQL, not an OOM kill of days ago, for a crash loop', async () => {
+    // Prepare
+    const logs = fixtureText('logs/python-error-log-lines.txt')
+      .split('\n')
+      .filter((line) => line.startsWith('sqlalchemy.exc.OperationalError'))
+      .join('\n');
+    const world = {
+      pods: [
+        pod('pod-oomkilled-B-running-again.converted.json'),
+        pod('pod-crashloopbackoff-lastState-error.json'),
+      ],
+      logs,
+      now: new Date('2023-05-09T09:00:00Z'),
+    };
+
+    // Act
+    const { verdict, steps, patches } = await run(world);
+
+    // Assess
+    expect(verdict).toMatchObject({
+      status: 'escalate',
+      step: 'escalate-dependency',
+    });
+    expect(steps).not.toContain('raise-memory-limit');
     expect(patches).toEqual([]);
   });
 
