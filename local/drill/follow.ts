@@ -7,7 +7,6 @@ export interface TimelineFollower {
   incident(): Promise<Incident | null>;
   /** Reads once more and reports what is new. */
   flush(): Promise<void>;
-  entries(): TimelineEntry[];
   /** Stops polling; resolves once no read is in flight. */
   stop(): Promise<void>;
 }
@@ -25,7 +24,7 @@ export function followTimeline(
   key: string,
   options: { onStep?: (entry: TimelineEntry) => void } = {},
 ): TimelineFollower {
-  const seen: TimelineEntry[] = [];
+  const shown = new Set<string>();
   let stopped = false;
   let pending: Promise<void> = Promise.resolve();
   // A failed background read is kept and raised by the next flush, so the
@@ -37,8 +36,12 @@ export function followTimeline(
     const incident = await store.findByDedupKey(key);
     if (!incident) return;
     const timeline = await store.timeline(incident.id);
-    for (const entry of timeline.slice(seen.length)) {
-      seen.push(entry);
+    // An entry is stamped when its step started, so one written late (an
+    // act after its guard) can sort before entries already shown.
+    for (const entry of timeline) {
+      const key = entryKey(entry);
+      if (shown.has(key)) continue;
+      shown.add(key);
       options.onStep?.(entry);
     }
   };
@@ -62,7 +65,6 @@ export function followTimeline(
       if (failure) throw failure;
       await read();
     },
-    entries: () => [...seen],
     stop: async () => {
       // The world's DynamoDB closes next; a read still in flight then
       // would fail inside dynalite itself.
@@ -71,4 +73,8 @@ export function followTimeline(
       await pending;
     },
   };
+}
+
+function entryKey(entry: TimelineEntry): string {
+  return [entry.at, entry.kind, entry.step, entry.outcome].join('|');
 }

@@ -4,7 +4,7 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { dedupKey } from '#shared/alerts/dedup-key.ts';
 import { resetConfig } from '#shared/config.ts';
 import { createIncidentStore } from '#shared/incidents/store.ts';
-import type { Incident } from '#shared/incidents/types.ts';
+import type { Incident, IncidentStore } from '#shared/incidents/types.ts';
 import { CATALOG, type CatalogEntry } from '#shared/playbook/catalog.ts';
 import type { TimelineEntry } from '#shared/playbook/types.ts';
 import type { CapturedPublish } from '../sns/server.ts';
@@ -90,7 +90,7 @@ async function drillIn(
       await follower.flush();
       await deliver(handler, resolvedAlert(alert), options);
     }
-    return await finish(world, follower);
+    return await finish(world, follower, store);
   } finally {
     await follower.stop();
   }
@@ -99,6 +99,7 @@ async function drillIn(
 async function finish(
   world: World,
   follower: TimelineFollower,
+  store: IncidentStore,
 ): Promise<DrillResult> {
   await follower.flush();
   const incident = await follower.incident();
@@ -109,7 +110,7 @@ async function finish(
   }
   return {
     incident,
-    timeline: follower.entries(),
+    timeline: await store.timeline(incident.id),
     published: [...world.sns.published],
     clusterWrites: world.cluster.writes(),
   };
