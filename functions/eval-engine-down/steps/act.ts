@@ -7,7 +7,7 @@ import type { EvalEngineDeps } from '../deps.ts';
 import { EvalEngineDownError } from '../errors.ts';
 import { handsOffReason } from './hands-off.ts';
 import type { MemoryPlan } from './memory.ts';
-import { memoryNow, memoryPatch, nextMemory, pickContainer } from './memory.ts';
+import { memoryPatch, planMemory } from './memory.ts';
 
 type Ctx = PlaybookContext<EvalEngineDeps>;
 
@@ -52,11 +52,7 @@ export function raiseMemoryLimit(
   container: string | null,
 ): Promise<ActResult<Applied>> {
   const name = deployment.metadata?.name ?? '';
-  const picked = pickContainer(deployment, container);
-  const now = picked ? memoryNow(picked) : null;
-  const plan: MemoryPlan = now
-    ? nextMemory(now, ctx.deps.memory)
-    : { ok: false, reason: `deployment ${name} has no container` };
+  const { now, plan } = planMemory(deployment, container, ctx.deps.memory);
 
   return ctx.act('raise-memory-limit', {
     action: 'raise-memory',

@@ -20,13 +20,53 @@ export type MemoryPlan =
   | { ok: true; limit: string; request: string | null }
   | { ok: false; reason: string };
 
-/** The container to resize: the one that was killed, else the first. */
+/** Why no raise is planned for a container without a memory limit. */
+export const NO_LIMIT_REASON = 'no memory limit set; raising would impose one';
+
+/**
+ * The app container to resize: the one that was killed. Without a name
+ * (unknown) only a sole container is taken. A name that is not among the
+ * app containers (e.g. an init container) is a reason, not a guess:
+ * resizing another container would not help and hides the fault.
+ */
 export function pickContainer(
   deployment: V1Deployment,
   preferred: string | null,
-): V1Container | null {
+): { container: V1Container } | { reason: string } {
+  const name = deployment.metadata?.name ?? '';
   const containers = deployment.spec?.template.spec?.containers ?? [];
-  return containers.find((c) => c.name === preferred) ?? containers[0] ?? null;
+  const named = containers.find((c) => c.name === preferred);
+  if (named) {
+    return { container: named };
+  }
+  if (preferred !== null) {
+    return {
+      reason:
+        `container ${preferred} is not an app container of ` +
+        `deployment ${name}; not resizing another one`,
+    };
+  }
+  const [only] = containers;
+  return containers.length === 1 && only
+    ? { container: only }
+    : { reason: `cannot tell which container of ${name} was OOM-killed` };
+}
+
+/**
+ * The killed container's memory now and the raise planned for it; a plan
+ * that is not ok carries the reason the cap guard blocks with.
+ */
+export function planMemory(
+  deployment: V1Deployment,
+  preferred: string | null,
+  limits: MemoryLimits,
+): { now: MemoryNow | null; plan: MemoryPlan } {
+  const picked = pickContainer(deployment, preferred);
+  if ('reason' in picked) {
+    return { now: null, plan: { ok: false, reason: picked.reason } };
+  }
+  const now = memoryNow(picked.container);
+  return { now, plan: nextMemory(now, limits) };
 }
 
 /** The container's memory limit and request as set now. */
@@ -45,19 +85,25 @@ export function memoryNow(container: V1Container): MemoryNow {
  */
 export function nextMemory(now: MemoryNow, limits: MemoryLimits): MemoryPlan {
   const cap = parseMemory(limits.cap);
-  const current = parseMemory(now.limit ?? undefined) ?? 0;
   if (cap === null) {
     return { ok: false, reason: `memory cap ${limits.cap} is not a quantity` };
+  }
+  // No limit is unlimited: any step would lower it.
+  if (now.limit === null) {
+    return { ok: false, reason: NO_LIMIT_REASON };
+  }
+  const current = parseMemory(now.limit);
+  if (current === null) {
+    return { ok: false, reason: `memory limit ${now.limit} is not a quantity` };
   }
   const next = limits.steps.find((step) => {
     const bytes = parseMemory(step);
     return bytes !== null && bytes > current && bytes <= cap;
   });
   if (!next) {
-    const at = now.limit ?? 'unset';
     return {
       ok: false,
-      reason: `memory limit ${at} is at the cap ${limits.cap}`,
+      reason: `memory limit ${now.limit} is at the cap ${limits.cap}`,
     };
   }
 

@@ -112,12 +112,21 @@ async function run(world: World) {
 
 const pod = (name: string) => fixture<V1Pod>(`k8s/${name}`);
 
+/** Pod B, OOM-killed, with its container named as the engine's. */
+function oomKilledEnginePod(): V1Pod {
+  const input = pod('pod-oomkilled-B-running-again.converted.json');
+  const statuses = input.status?.containerStatuses ?? [];
+  const containerStatuses = statuses.map((s) => ({
+    ...s,
+    name: 'eval-engine',
+  }));
+  return { ...input, status: { ...input.status, containerStatuses } };
+}
+
 describe('eval-engine-down playbook', () => {
   it('raises the memory limit to 8Gi after an OOM kill, then verifies', async () => {
     // Prepare
-    const world = {
-      pods: [pod('pod-oomkilled-B-running-again.converted.json')],
-    };
+    const world = { pods: [oomKilledEnginePod()] };
 
     // Act
     const { verdict, steps, patches } = await run(world);
@@ -269,9 +278,34 @@ describe('eval-engine-down playbook', () => {
     });
   });
 
-  it('refuses to raise memory past the cap', async () => {
+  it('refuses to resize a container other than the one killed', async () => {
     const world = {
       pods: [pod('pod-oomkilled-B-running-again.converted.json')],
+    };
+
+    const running = run(world);
+
+    await expect(running).rejects.toThrow(
+      'container kubeshark-worker is not an app container',
+    );
+  });
+
+  it('refuses to impose a memory limit where none is set', async () => {
+    const deployment = engineDeployment('4Gi');
+    const [container] = deployment.spec?.template.spec?.containers ?? [];
+    if (container) container.resources = {};
+    const world = { pods: [oomKilledEnginePod()], deployment };
+
+    const running = run(world);
+
+    await expect(running).rejects.toThrow(
+      'no memory limit set; raising would impose one',
+    );
+  });
+
+  it('refuses to raise memory past the cap', async () => {
+    const world = {
+      pods: [oomKilledEnginePod()],
       deployment: engineDeployment('16Gi'),
     };
 
