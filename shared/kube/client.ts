@@ -138,19 +138,17 @@ function patchDeployment(apps: AppsV1Api, args: PatchArgs) {
 
 /**
  * What `kubectl rollout restart` does (a new template annotation), plus
- * our mark, so a later run knows this rollout is ours, not a person's.
+ * our mark, so a later run knows this rollout is ours, not a person's. No
+ * re-read here: the patch carries the resourceVersion the caller decided
+ * on, so a change made since (a person's rollout) answers 409.
  */
-async function restartDeployment(
+function restartDeployment(
   apps: AppsV1Api,
   args: RestartArgs,
 ): Promise<V1Deployment> {
-  const { namespace, name, at, by } = args;
-  const read = { verb: 'get', kind: 'deployments', namespace, name };
-  const current = await call(read, () =>
-    apps.readNamespacedDeployment({ namespace, name }),
-  );
+  const { namespace, name, at, by, seen } = args;
   const patch = {
-    metadata: ownRolloutMark(current, by),
+    metadata: ownRolloutMark(seen, by),
     spec: {
       template: {
         metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: at } },

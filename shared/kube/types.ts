@@ -21,7 +21,10 @@ export interface Cluster {
   readDeployment(args: NamedArgs): Promise<V1Deployment | null>;
   /** Throws KubeNotFoundError when the deployment is missing. */
   patchDeployment(args: PatchArgs): Promise<V1Deployment>;
-  /** `kubectl rollout restart`, marked as started by us. */
+  /**
+   * `kubectl rollout restart`, marked as started by us; throws
+   * KubeConflictError when the deployment changed since `seen`.
+   */
   restartDeployment(args: RestartArgs): Promise<V1Deployment>;
   listReplicaSets(args: ListArgs): Promise<V1ReplicaSet[]>;
   readService(args: NamedArgs): Promise<V1Service | null>;
@@ -71,6 +74,12 @@ export interface RestartArgs extends NamedArgs {
   at: string;
   /** Who started the rollout, e.g. the incident id. */
   by: string;
+  /**
+   * The deployment as the caller read it when deciding to restart: its
+   * resourceVersion guards the patch (409, KubeConflictError, when anyone
+   * changed it since) and its generation names our rollout.
+   */
+  seen: V1Deployment;
 }
 
 export interface ProxyGetArgs {

@@ -108,6 +108,8 @@ export function restartDeployment(
         name,
         at,
         by: ctx.incidentId,
+        // What we decided on: a change since answers 409 and we escalate.
+        seen: deployment,
       });
       return applied(restarted, { restartedAt: at });
     },

@@ -184,8 +184,10 @@ describe('kube client over HTTP', () => {
       name: 'd',
       at: '2025-01-01T00:00:00.000Z',
       by: 'inc-1',
+      seen: current,
     });
 
+    expect(seen.map((s) => s.method)).toEqual(['PATCH']);
     const patch = seen.find((s) => s.method === 'PATCH');
     expect(patch?.contentType).toBe('application/strategic-merge-patch+json');
     expect(JSON.parse(patch?.body ?? '')).toEqual({
@@ -206,6 +208,33 @@ describe('kube client over HTTP', () => {
         },
       },
     });
+  });
+
+  it('restarts with the resourceVersion the caller saw, not a fresh one', async () => {
+    // Prepare: a person changed the deployment (now 42) after we read 41
+    seen.length = 0;
+    const newer = {
+      metadata: { name: 'd', generation: 8, resourceVersion: '42' },
+    };
+    answer = (req) =>
+      req.method === 'PATCH'
+        ? { status: 409, body: status(409, 'Conflict') }
+        : { status: 200, body: newer };
+    const read = { metadata: { name: 'd', resourceVersion: '41' } };
+
+    // Act
+    const restarting = cluster.restartDeployment({
+      namespace: 'tars',
+      name: 'd',
+      at: '2025-01-01T00:00:00.000Z',
+      by: 'inc-1',
+      seen: read,
+    });
+
+    // Assess
+    await expect(restarting).rejects.toBeInstanceOf(KubeConflictError);
+    const patch = seen.find((s) => s.method === 'PATCH');
+    expect(JSON.parse(patch?.body ?? '{}').metadata.resourceVersion).toBe('41');
   });
 
   it('proxies to the service port and returns a failing health answer', async () => {
