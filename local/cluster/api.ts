@@ -67,6 +67,7 @@ export function listObjects(
   };
 }
 
+/** One object by name, or the API's 404 when there is none. */
 export function getObject(
   cluster: SimulatedCluster,
   resource: ResourceName,
@@ -80,6 +81,15 @@ export function getObject(
   );
   if (!found) throw notFound(qualified(resource), name);
   return found;
+}
+
+/** A deployment, or the API's 404 when there is none by that name. */
+function getDeployment(
+  cluster: SimulatedCluster,
+  namespace: string,
+  name: string,
+): Deployment {
+  return getObject(cluster, 'deployments', namespace, name) as Deployment;
 }
 
 function invalid(name: string, field: string, problem: string): ApiStatusError {
@@ -98,6 +108,10 @@ function invalid(name: string, field: string, problem: string): ApiStatusError {
   );
 }
 
+const QUANTITY_RULE =
+  'quantities must match the regular expression ' +
+  "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
 function validateContainers(name: string, d: Deployment): void {
   const containers = d.spec?.template?.spec?.containers;
   if (!Array.isArray(containers) || containers.length === 0) {
@@ -113,7 +127,7 @@ function validateContainers(name: string, d: Deployment): void {
           throw invalid(
             name,
             `${at}.resources.${kind}[${key}]`,
-            `Invalid value: "${value}": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+            `Invalid value: "${value}": ${QUANTITY_RULE}`,
           );
         }
       }
@@ -135,7 +149,8 @@ function validateDeployment(current: Deployment, next: Deployment): void {
     throw invalid(
       name,
       'spec.replicas',
-      `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+      `Invalid value: ${JSON.stringify(replicas)}: ` +
+        'must be greater than or equal to 0',
     );
   }
   validateContainers(name, next);
@@ -145,7 +160,9 @@ function conflict(resource: ResourceName, name: string): ApiStatusError {
   return new ApiStatusError(
     409,
     'Conflict',
-    `Operation cannot be fulfilled on ${qualified(resource)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    `Operation cannot be fulfilled on ${qualified(resource)} "${name}": ` +
+      'the object has been modified; ' +
+      'please apply your changes to the latest version and try again',
     { details: { name, kind: resource } },
   );
 }
@@ -157,7 +174,8 @@ function parseBody(text: string): unknown {
     throw new ApiStatusError(
       400,
       'BadRequest',
-      `the body of the request could not be decoded: ${(error as Error).message}`,
+      'the body of the request could not be decoded: ' +
+        (error as Error).message,
       { cause: error },
     );
   }
@@ -189,9 +207,8 @@ function commit(
   if (dryRun) return merged;
   putWithGeneration(cluster.context, 'Deployment', merged);
   cluster.reconcile();
-  return getObject(
+  return getDeployment(
     cluster,
-    'deployments',
     current.metadata.namespace ?? '',
     current.metadata.name,
   );
@@ -205,8 +222,12 @@ export interface WriteRequest {
   dryRun: boolean;
 }
 
-const UNSUPPORTED =
-  'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml';
+const UNSUPPORTED = [
+  'the body of the request was in an unknown format - ',
+  'accepted media types include: ',
+  'application/json-patch+json, application/merge-patch+json, ',
+  'application/apply-patch+yaml',
+].join('');
 
 function applyPatch(target: unknown, request: WriteRequest): unknown {
   const patcher = patcherFor(request.contentType);
@@ -225,12 +246,7 @@ export function patchDeployment(
   cluster: SimulatedCluster,
   request: WriteRequest,
 ): KubeObject {
-  const current = getObject(
-    cluster,
-    'deployments',
-    request.namespace,
-    request.name,
-  ) as Deployment;
+  const current = getDeployment(cluster, request.namespace, request.name);
   const { resourceVersion: _rv, ...metadata } = current.metadata;
   const base = { ...current, metadata };
   const next = applyPatch(base, request) as Deployment;
@@ -242,12 +258,7 @@ export function replaceDeployment(
   cluster: SimulatedCluster,
   request: WriteRequest,
 ): KubeObject {
-  const current = getObject(
-    cluster,
-    'deployments',
-    request.namespace,
-    request.name,
-  ) as Deployment;
+  const current = getDeployment(cluster, request.namespace, request.name);
   return commit(
     cluster,
     current,
@@ -262,7 +273,7 @@ export function scaleOf(
   namespace: string,
   name: string,
 ) {
-  const d = getObject(cluster, 'deployments', namespace, name) as Deployment;
+  const d = getDeployment(cluster, namespace, name);
   const selector = Object.entries(d.spec.selector.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
@@ -291,12 +302,7 @@ export function writeScale(
   const next = (
     patch ? applyPatch(scale, request) : parseBody(request.body)
   ) as { spec?: { replicas?: number } };
-  const current = getObject(
-    cluster,
-    'deployments',
-    request.namespace,
-    request.name,
-  ) as Deployment;
+  const current = getDeployment(cluster, request.namespace, request.name);
   const updated = structuredClone(current);
   updated.spec.replicas = next.spec?.replicas ?? 0;
   updated.metadata.resourceVersion = undefined;

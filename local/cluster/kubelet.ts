@@ -27,6 +27,19 @@ const ref = (c: ContainerSim) => `spec.containers{${c.name}}`;
 
 type Said = ['Normal' | 'Warning', string, string];
 
+/** One kubelet step on one container of a pod. */
+type ContainerStep = (
+  context: SimContext,
+  sim: PodSim,
+  pod: Pod,
+  c: ContainerSim,
+) => void;
+
+/** What the container's next run does under the faults now in force. */
+function fateFor(context: SimContext, sim: PodSim, spec: Container): Fate {
+  return decideFate(context.faults, sim.deployment, sim.templateHash, spec);
+}
+
 /** Records a kubelet event about one container of a pod. */
 function say(
   context: SimContext,
@@ -46,21 +59,11 @@ function say(
 }
 
 /** Starts (or restarts) a container under whatever faults are in force. */
-function startContainer(
-  context: SimContext,
-  sim: PodSim,
-  pod: Pod,
-  c: ContainerSim,
-): void {
+const startContainer: ContainerStep = (context, sim, pod, c) => {
   const now = context.clock.now();
   const spec = specOf(pod, c.name);
   if (!spec) return;
-  const fate = decideFate(
-    context.faults,
-    sim.deployment,
-    sim.templateHash,
-    spec,
-  );
+  const fate = fateFor(context, sim, spec);
   c.containerId = `containerd://${context.random.hex(64)}`;
   c.stage = 'running';
   c.startedAt = now;
@@ -77,7 +80,7 @@ function startContainer(
     'Started',
     `Started container ${c.name}`,
   ]);
-}
+};
 
 function applyFate(
   context: SimContext,
@@ -91,12 +94,7 @@ function applyFate(
   c.readyAt = fate.kind === 'ok' ? now + readinessDelay(sim.deployment) : null;
 }
 
-function startPull(
-  context: SimContext,
-  sim: PodSim,
-  pod: Pod,
-  c: ContainerSim,
-) {
+const startPull: ContainerStep = (context, sim, pod, c) => {
   c.stage = 'pulling';
   c.until = context.clock.now() + PULL_MS;
   say(context, sim, pod, c, [
@@ -104,17 +102,15 @@ function startPull(
     'Pulling',
     `Pulling image "${c.image}"`,
   ]);
-}
+};
 
-function pullFailed(
-  context: SimContext,
-  sim: PodSim,
-  pod: Pod,
-  c: ContainerSim,
-) {
+const pullFailed: ContainerStep = (context, sim, pod, c) => {
   const name = c.image.includes('/') ? c.image : `library/${c.image}`;
   const reference = `docker.io/${name}`;
-  const detail = `rpc error: code = NotFound desc = failed to pull and unpack image "${reference}": failed to resolve reference "${reference}": ${reference}: not found`;
+  const detail =
+    'rpc error: code = NotFound desc = ' +
+    `failed to pull and unpack image "${reference}": ` +
+    `failed to resolve reference "${reference}": ${reference}: not found`;
   c.pullFailures += 1;
   c.stage = 'pull-backoff';
   c.until = context.clock.now() + backoffMs(c.pullFailures);
@@ -126,14 +122,9 @@ function pullFailed(
     `Failed to pull image "${c.image}": ${detail}`,
   ]);
   say(context, sim, pod, c, ['Warning', 'Failed', 'Error: ErrImagePull']);
-}
+};
 
-function finishPull(
-  context: SimContext,
-  sim: PodSim,
-  pod: Pod,
-  c: ContainerSim,
-) {
+const finishPull: ContainerStep = (context, sim, pod, c) => {
   if (context.faults.missingImages.has(c.image)) {
     pullFailed(context, sim, pod, c);
     return;
@@ -144,17 +135,13 @@ function finishPull(
   say(context, sim, pod, c, [
     'Normal',
     'Pulled',
-    `Successfully pulled image "${c.image}" in ${took} (${took} including waiting)`,
+    `Successfully pulled image "${c.image}" ` +
+      `in ${took} (${took} including waiting)`,
   ]);
   startContainer(context, sim, pod, c);
-}
+};
 
-function pullBackoff(
-  context: SimContext,
-  sim: PodSim,
-  pod: Pod,
-  c: ContainerSim,
-) {
+const pullBackoff: ContainerStep = (context, sim, pod, c) => {
   if (context.clock.now() >= c.until) {
     startPull(context, sim, pod, c);
     return;
@@ -168,14 +155,9 @@ function pullBackoff(
     `Back-off pulling image "${c.image}"`,
   ]);
   say(context, sim, pod, c, ['Warning', 'Failed', 'Error: ImagePullBackOff']);
-}
+};
 
-function terminate(
-  context: SimContext,
-  sim: PodSim,
-  pod: Pod,
-  c: ContainerSim,
-) {
+const terminate: ContainerStep = (context, sim, pod, c) => {
   const now = context.clock.now();
   const fate = c.fate;
   if (fate.kind !== 'exit') return;
@@ -193,22 +175,25 @@ function terminate(
   const wait = backoffMs(c.restarts);
   c.until = now + wait;
   c.waitingReason = 'CrashLoopBackOff';
-  c.waitingMessage = `back-off ${wait / 1000}s restarting failed container=${c.name} pod=${sim.name}_${sim.namespace}(${sim.uid})`;
+  const podRef = `${sim.name}_${sim.namespace}(${sim.uid})`;
+  c.waitingMessage =
+    `back-off ${wait / 1000}s restarting failed ` +
+    `container=${c.name} pod=${podRef}`;
   say(context, sim, pod, c, [
     'Warning',
     'BackOff',
-    `Back-off restarting failed container ${c.name} in pod ${sim.name}_${sim.namespace}(${sim.uid})`,
+    `Back-off restarting failed container ${c.name} in pod ${podRef}`,
   ]);
-}
+};
 
-function restart(context: SimContext, sim: PodSim, pod: Pod, c: ContainerSim) {
+const restart: ContainerStep = (context, sim, pod, c) => {
   say(context, sim, pod, c, [
     'Normal',
     'Pulled',
     `Container image "${c.image}" already present on machine`,
   ]);
   startContainer(context, sim, pod, c);
-}
+};
 
 function chatter(context: SimContext, sim: PodSim, c: ContainerSim) {
   const now = context.clock.now();
@@ -221,12 +206,7 @@ function chatter(context: SimContext, sim: PodSim, c: ContainerSim) {
 }
 
 /** One kubelet step for one container. */
-export function tickContainer(
-  context: SimContext,
-  sim: PodSim,
-  pod: Pod,
-  c: ContainerSim,
-): void {
+export const tickContainer: ContainerStep = (context, sim, pod, c) => {
   const now = context.clock.now();
   if (c.stage === 'pulling' && now >= c.until) finishPull(context, sim, pod, c);
   else if (c.stage === 'pull-backoff') pullBackoff(context, sim, pod, c);
@@ -235,7 +215,7 @@ export function tickContainer(
   else if (c.stage === 'running' && c.exitAt !== null && now >= c.exitAt) {
     terminate(context, sim, pod, c);
   } else if (c.stage === 'running') chatter(context, sim, c);
-}
+};
 
 /** Begins pulling every container once the pod has a node. */
 export function startPulls(context: SimContext, sim: PodSim, pod: Pod): void {
@@ -246,20 +226,10 @@ export function startPulls(context: SimContext, sim: PodSim, pod: Pod): void {
  * Re-decides running containers after a fault changed: a running app may
  * now crash (dependency gone) or get ready again (dependency back).
  */
-export function refreshFate(
-  context: SimContext,
-  sim: PodSim,
-  pod: Pod,
-  c: ContainerSim,
-): void {
+export const refreshFate: ContainerStep = (context, sim, pod, c) => {
   const spec = specOf(pod, c.name);
   if (!spec || c.stage !== 'running') return;
-  const fate = decideFate(
-    context.faults,
-    sim.deployment,
-    sim.templateHash,
-    spec,
-  );
+  const fate = fateFor(context, sim, spec);
   if (fate.kind === c.fate.kind) return;
   const wasReady = c.readyAt !== null && c.readyAt <= context.clock.now();
   const readyAt = c.readyAt;
@@ -269,7 +239,7 @@ export function refreshFate(
     const now = context.clock.now();
     c.logs.push(...fate.logs.map((line, i) => toLogLine(line, now + i * 37)));
   }
-}
+};
 
 /** Starts graceful deletion: Killing events, unready, gone shortly after. */
 export function beginDelete(context: SimContext, sim: PodSim, pod: Pod): void {

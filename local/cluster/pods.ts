@@ -25,7 +25,11 @@ function freeMemory(context: SimContext, node: string, allocatable: number) {
 }
 
 function unschedulableMessage(count: number): string {
-  return `0/${count} nodes are available: ${count} Insufficient memory. preemption: 0/${count} nodes are available: ${count} No preemption victims found for incoming pod.`;
+  return (
+    `0/${count} nodes are available: ${count} Insufficient memory. ` +
+    `preemption: 0/${count} nodes are available: ` +
+    `${count} No preemption victims found for incoming pod.`
+  );
 }
 
 /** The scheduler: first node with room for the pod's memory request. */
@@ -71,10 +75,11 @@ function bind(
   const bound = structuredClone(pod);
   bound.spec.nodeName = node.name;
   context.store.put('Pod', bound);
+  const podName = `${sim.namespace}/${sim.name}`;
   recordEvent(context, pod, {
     type: 'Normal',
     reason: 'Scheduled',
-    message: `Successfully assigned ${sim.namespace}/${sim.name} to ${node.name}`,
+    message: `Successfully assigned ${podName} to ${node.name}`,
     component: 'default-scheduler',
   });
   startPulls(context, sim, pod);
@@ -153,11 +158,12 @@ function podConditions(sim: PodSim, now: number, deleting: boolean) {
   }
   const unready = sim.containers.filter((c) => deleting || !isReady(c, now));
   const ready = unready.length === 0;
+  const names = unready.map((c) => c.name).join(' ');
   const why: Record<string, string> = ready
     ? {}
     : {
         reason: 'ContainersNotReady',
-        message: `containers with unready status: [${unready.map((c) => c.name).join(' ')}]`,
+        message: `containers with unready status: [${names}]`,
       };
   return [
     condition(sim, 'PodReadyToStartContainers', true, now),

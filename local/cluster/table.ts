@@ -56,6 +56,19 @@ function podStatus(o: Obj): string {
   return String(field(o, 'status.phase') ?? 'Unknown');
 }
 
+/** `ready/total` containers, as kubectl's READY column shows them. */
+function podReady(o: Obj): string {
+  const ready = statuses(o).filter((s) => s.ready).length;
+  const total = (field(o, 'spec.containers') as unknown[]).length;
+  return `${ready}/${total}`;
+}
+
+/** `kind/name` of the object an event is about, kind in lower case. */
+function involvedObject(o: Obj): string {
+  const kind = String(field(o, 'involvedObject.kind')).toLowerCase();
+  return `${kind}/${String(field(o, 'involvedObject.name'))}`;
+}
+
 function endpointList(o: Obj): string {
   const subsets = (o.subsets ?? []) as {
     addresses?: { ip: string }[];
@@ -72,11 +85,7 @@ function endpointList(o: Obj): string {
 const COLUMNS: Record<ResourceName, Column[]> = {
   pods: [
     name,
-    [
-      'Ready',
-      (o) =>
-        `${statuses(o).filter((s) => s.ready).length}/${(field(o, 'spec.containers') as unknown[]).length}`,
-    ],
+    ['Ready', podReady],
     ['Status', podStatus],
     [
       'Restarts',
@@ -127,11 +136,7 @@ const COLUMNS: Record<ResourceName, Column[]> = {
     ['Last Seen', age('lastTimestamp')],
     ['Type', (o) => String(o.type)],
     ['Reason', (o) => String(o.reason)],
-    [
-      'Object',
-      (o) =>
-        `${String(field(o, 'involvedObject.kind')).toLowerCase()}/${String(field(o, 'involvedObject.name'))}`,
-    ],
+    ['Object', involvedObject],
     ['Message', (o) => String(o.message)],
   ],
   nodes: [
