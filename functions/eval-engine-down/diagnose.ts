@@ -1,4 +1,4 @@
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { KubeError } from '#shared/kube/errors.ts';
 import { eventTime } from '#shared/kube/time.ts';
 import type { Cluster } from '#shared/kube/types.ts';
@@ -54,11 +54,13 @@ export async function readPodState(
 ): Promise<PodState> {
   const { namespace } = target;
   const labelSelector = target.selector ?? undefined;
-  const [pods, events] = await Promise.all([
+  const [pods, events, replicaSets] = await Promise.all([
     cluster.listPods({ namespace, labelSelector }),
     cluster.listEvents({ namespace }),
+    cluster.listReplicaSets({ namespace, labelSelector }),
   ]);
-  const ours = events.filter((e) => concernsTarget(e, target, pods));
+  const objects = targetObjects(target, replicaSets, pods);
+  const ours = events.filter((e) => concerns(e, objects));
   const classified = pods.map((pod) => classifyPod(pod, ours, now));
   const primary = worstPod(classified);
 
@@ -78,18 +80,32 @@ function worstPod(pods: PodClassification[]): PodClassification | null {
   );
 }
 
-/** Events about the deployment, its replica sets or its pods. */
-function concernsTarget(
-  event: CoreV1Event,
+/** `Kind/name` of the deployment, its replica sets and its pods. */
+function targetObjects(
   target: Target,
+  replicaSets: V1ReplicaSet[],
   pods: V1Pod[],
-): boolean {
-  const name = event.involvedObject?.name ?? '';
-  const prefix = target.deployment ?? target.service;
-  if (prefix && name.startsWith(prefix)) {
-    return true;
-  }
-  return pods.some((pod) => pod.metadata?.name === name);
+): Set<string> {
+  const deployment = target.deployment;
+  const owned = replicaSets.filter((rs) =>
+    rs.metadata?.ownerReferences?.some(
+      (o) => o.kind === 'Deployment' && o.name === deployment,
+    ),
+  );
+  return new Set([
+    ...(deployment ? [`Deployment/${deployment}`] : []),
+    ...owned.map((rs) => `ReplicaSet/${rs.metadata?.name ?? ''}`),
+    ...pods.map((pod) => `Pod/${pod.metadata?.name ?? ''}`),
+  ]);
+}
+
+/**
+ * Whether an event is about one of the target's own objects, by kind and
+ * name: a name prefix would also take `tars-eval-engine-canary`'s events.
+ */
+function concerns(event: CoreV1Event, objects: Set<string>): boolean {
+  const object = event.involvedObject;
+  return objects.has(`${object?.kind ?? ''}/${object?.name ?? ''}`);
 }
 
 /** The newest events, oldest first, as the timeline shows them. */

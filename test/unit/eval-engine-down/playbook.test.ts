@@ -229,14 +229,14 @@ describe('eval-engine-down playbook', () => {
     const events: CoreV1Event[] = [
       {
         metadata: {},
-        involvedObject: { name },
+        involvedObject: { kind: 'Pod', name },
         reason: 'Failed',
         message:
           'Failed to pull image "gcr.io/heptio-images/ks-guestbook-demo:0.3": not found',
       },
       {
         metadata: {},
-        involvedObject: { name },
+        involvedObject: { kind: 'Pod', name },
         reason: 'Failed',
         message: 'Error: ErrImagePull',
       },
