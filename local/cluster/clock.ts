@@ -17,7 +17,8 @@ export function createClock(start: number): Clock {
 
 /** RFC 3339 without fractions, as the API server prints most timestamps. */
 export function isoSeconds(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+  const whole = new Date(Math.floor(ms / 1000) * 1000);
+  return `${whole.toISOString().slice(0, 19)}Z`;
 }
 
 /** RFC 3339 with microseconds, the `MicroTime` of events. */

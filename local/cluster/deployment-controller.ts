@@ -115,7 +115,9 @@ function scale(context: SimContext, d: Deployment, rs: ReplicaSet, to: number) {
   recordEvent(context, d, {
     type: 'Normal',
     reason: 'ScalingReplicaSet',
-    message: `Scaled ${verb} replica set ${rs.metadata.name} from ${from} to ${to}`,
+    message:
+      `Scaled ${verb} replica set ${rs.metadata.name} ` +
+      `from ${from} to ${to}`,
     component: 'deployment-controller',
   });
 }

@@ -42,6 +42,11 @@ function bumpRepeat(context: SimContext, event: KubeObject): void {
   });
 }
 
+/** `<object>.<hex nanoseconds><random>`, the way the API names events. */
+function eventName(object: string, now: number, suffix: string): string {
+  return `${object}.${(now * 1_000_000).toString(16)}${suffix}`;
+}
+
 function newEvent(
   context: SimContext,
   involved: KubeObject,
@@ -53,7 +58,7 @@ function newEvent(
     apiVersion: 'v1',
     kind: 'Event',
     metadata: {
-      name: `${meta.name}.${(now * 1_000_000).toString(16)}${context.random.hex(3)}`,
+      name: eventName(meta.name, now, context.random.hex(3)),
       namespace: meta.namespace ?? 'default',
       uid: context.random.uid(),
       creationTimestamp: isoSeconds(now),

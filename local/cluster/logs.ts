@@ -21,7 +21,8 @@ function pickContainer(names: string[], pod: string, wanted?: string): string {
   const [only] = names;
   if (names.length === 1 && only) return only;
   throw badRequest(
-    `a container name must be specified for pod ${pod}, choose one of: [${names.join(' ')}]`,
+    `a container name must be specified for pod ${pod}, ` +
+      `choose one of: [${names.join(' ')}]`,
   );
 }
 
@@ -53,7 +54,8 @@ function render(lines: LogLine[], options: LogOptions, now: number): string {
   const text = kept
     .map((line) => {
       if (!options.timestamps) return `${line.text}\n`;
-      return `${new Date(line.at).toISOString().replace('Z', '000000Z')} ${line.text}\n`;
+      const at = new Date(line.at).toISOString().replace('Z', '000000Z');
+      return `${at} ${line.text}\n`;
     })
     .join('');
   return options.limitBytes ? text.slice(0, options.limitBytes) : text;

@@ -241,7 +241,8 @@ describe('simulated cluster over client-node', () => {
     });
     const sets = await replicaSets();
     const health = await fetch(
-      `${h.server.url}/api/v1/namespaces/${NS}/services/${EVAL}:8099/proxy/health`,
+      `${h.server.url}/api/v1/namespaces/${NS}` +
+        `/services/${EVAL}:8099/proxy/health`,
     );
 
     // Assess
@@ -394,7 +395,8 @@ describe('simulated cluster over client-node', () => {
       ),
     ).toBe(true);
     expect(log).toContain(
-      'psycopg2.OperationalError: could not connect to server: Connection refused',
+      'psycopg2.OperationalError: ' +
+        'could not connect to server: Connection refused',
     );
     expect(log).toContain('tars-postgres:5432');
     expect(postgres.subsets?.[0]?.addresses).toBeUndefined();
@@ -432,7 +434,7 @@ describe('simulated cluster over client-node', () => {
     ).toBe('ProgressDeadlineExceeded');
   });
 
-  it('leaves pods Pending with FailedScheduling when memory runs out', async () => {
+  it('leaves pods Pending (FailedScheduling) with memory gone', async () => {
     // Act
     h.cluster.injectFault('unschedulable');
     h.cluster.advance(30_000);
@@ -485,7 +487,7 @@ describe('simulated cluster over client-node', () => {
     expect(seen.every((entry) => entry.startsWith('MODIFIED'))).toBe(true);
   });
 
-  it('refuses a replace carrying a stale resourceVersion with 409', async () => {
+  it('answers 409 to a replace with a stale resourceVersion', async () => {
     // Prepare
     const current = await h.apps.readNamespacedDeployment({
       name: EVAL,

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe('seeding the cluster from kubectl output', () => {
-  it('serves seeded objects as they are and keeps a crash loop going', async () => {
+  it('serves seeded objects as is and keeps a crash loop going', async () => {
     // Prepare
     const pod = await fixture('pod-crashloopbackoff-lastState-error.json');
     const deployment = await fixture(
