@@ -45,3 +45,15 @@ export class KubeConflictError extends KubeError {
     this.name = 'KubeConflictError';
   }
 }
+
+/** A write refused by `readOnlyCluster`: dry-run never changes the cluster. */
+export class DryRunWriteError extends Error {
+  /** The refused call, e.g. `patchDeployment tars/tars-eval-engine`. */
+  readonly write: string;
+
+  constructor(write: string, options?: { cause?: unknown }) {
+    super(`dry-run refused a cluster write: ${write}`, options);
+    this.name = 'DryRunWriteError';
+    this.write = write;
+  }
+}
