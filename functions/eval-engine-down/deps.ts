@@ -14,9 +14,11 @@ export interface EvalEngineDeps {
   clock: () => Date;
 }
 
-// Five minutes: about the time a rolling restart of the engine takes, and
-// well inside a Lambda's 15; a slower rollout is a person's to judge.
-const ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+// Four minutes: about the time a rolling restart of the engine takes,
+// and it leaves time to diagnose before and to escalate after inside the
+// Lambda's timeout (the infra sets 10 minutes). A slower rollout is a
+// person's to judge.
+export const ROLLOUT_TIMEOUT_MS = 4 * 60_000;
 const ROLLOUT_POLL_MS = 2_000;
 
 /** The eval engine's health endpoint (its service port, 8099). */
