@@ -11,8 +11,10 @@ export interface LogError {
 }
 
 // `module.Class: message`, the last line of a Python traceback.
-const EXCEPTION_LINE =
-  /^((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Timeout|Refused))(?::\s|$)/;
+const EXCEPTION_CLASS =
+  '((?:[A-Za-z_]\\w*\\.)*[A-Z]\\w*' +
+  '(?:Error|Exception|Exit|Timeout|Refused))';
+const EXCEPTION_LINE = new RegExp(`^${EXCEPTION_CLASS}(?::\\s|$)`);
 // `(psycopg2.OperationalError) ...` as SQLAlchemy wraps DBAPI errors.
 const WRAPPED_CLASS = /\(((?:[a-z_]\w*\.)+[A-Z]\w*)\)/;
 const LEVEL_ERROR = /\b(ERROR|FATAL|CRITICAL)\b/;
@@ -21,7 +23,19 @@ const COMPOSE_PREFIX = /^[\w.-]+\s+\|\s?/;
 const DEPENDENCY_PATTERNS: ReadonlyArray<[Dependency, RegExp]> = [
   [
     'postgresql',
-    /psycopg|asyncpg|postgres|sqlalchemy|QueuePool|too many clients|connection slots are reserved|\bpq:/i,
+    new RegExp(
+      [
+        'psycopg',
+        'asyncpg',
+        'postgres',
+        'sqlalchemy',
+        'QueuePool',
+        'too many clients',
+        'connection slots are reserved',
+        '\\bpq:',
+      ].join('|'),
+      'i',
+    ),
   ],
   ['redis', /\bredis\b|:6379\b/i],
 ];
@@ -48,7 +62,8 @@ export function findErrorLine(text: string): LogError | null {
 
   // The line after counts too: Sentry-style titles put the class on one
   // line and the message (naming the database) on the next.
-  const context = `${found.line} ${found.exception ?? ''} ${lines[index + 1] ?? ''}`;
+  const next = lines[index + 1] ?? '';
+  const context = `${found.line} ${found.exception ?? ''} ${next}`;
   return {
     line: found.line,
     exception: found.exception,

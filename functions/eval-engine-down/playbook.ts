@@ -80,7 +80,8 @@ async function fixCrashLoop(
     const health = await checkDependency(ctx, dependency);
     const state = health.healthy ? 'looks healthy' : 'is unhealthy';
     const line = logs?.error?.line ?? '';
-    const reason = `crash blamed on ${dependency} (${health.name} ${state}): ${line}`;
+    const blamed = `${dependency} (${health.name} ${state})`;
+    const reason = `crash blamed on ${blamed}: ${line}`;
     return escalate('escalate-dependency', reason);
   }
   const deployment = await deploymentOrNull(ctx);
@@ -131,7 +132,8 @@ function unschedulable(state: PodState): Verdict {
     return escalate('escalate-unfixable', 'pods cannot be scheduled');
   }
   const reasons = schedulingReport(state.primary, state.events);
-  const reason = `pod ${state.primary.pod} cannot be scheduled: ${reasons.join('; ')}`;
+  const why = reasons.join('; ');
+  const reason = `pod ${state.primary.pod} cannot be scheduled: ${why}`;
   return escalate('escalate-unschedulable', reason);
 }
 

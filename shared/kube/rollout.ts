@@ -73,7 +73,10 @@ function isComplete(s: RolloutStatus): boolean {
 }
 
 function progressText(s: RolloutStatus): string {
-  return `${s.updated}/${s.replicas} updated, ${s.available} available, ${s.total} total`;
+  return (
+    `${s.updated}/${s.replicas} updated, ` +
+    `${s.available} available, ${s.total} total`
+  );
 }
 
 function progressDeadline(deployment: V1Deployment): string | null {
