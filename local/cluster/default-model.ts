@@ -23,44 +23,53 @@ const PYTHON_ENV = {
   REDIS_URL: 'redis://tars-redis:6379/0',
 };
 
+/** The release every T.A.R.S. service image is tagged with. */
+const TARS_VERSION = '1.4.2';
+
+type AppSizing = Pick<AppSpec, 'name' | 'replicas' | 'port' | 'env'> & {
+  memory: [limit: string, request: string];
+  cpu: [limit: string, request: string];
+};
+
+/** A T.A.R.S. Python service: HTTP on its port, probed at `/health`. */
+function tarsApp(container: string, sizing: AppSizing): AppSpec {
+  return {
+    ...sizing,
+    container,
+    image: `tars/${container}:${TARS_VERSION}`,
+    portName: 'http',
+    memory: { limit: sizing.memory[0], request: sizing.memory[1] },
+    cpu: { limit: sizing.cpu[0], request: sizing.cpu[1] },
+    probePath: '/health',
+  };
+}
+
 /** The T.A.R.S. namespace as the playbook describes it. */
 export const APPS: AppSpec[] = [
-  {
+  tarsApp('eval-engine', {
     name: 'tars-eval-engine',
-    container: 'eval-engine',
-    image: 'tars/eval-engine:1.4.2',
     replicas: 2,
     port: 8099,
-    portName: 'http',
-    memory: { limit: '4Gi', request: '2Gi' },
-    cpu: { limit: '2', request: '1' },
+    memory: ['4Gi', '2Gi'],
+    cpu: ['2', '1'],
     env: { ...PYTHON_ENV, EVAL_WORKER_TIMEOUT: '300', EVAL_WORKERS: '8' },
-    probePath: '/health',
-  },
-  {
+  }),
+  tarsApp('orchestration', {
     name: 'tars-orchestration',
-    container: 'orchestration',
-    image: 'tars/orchestration:1.4.2',
     replicas: 1,
     port: 8097,
-    portName: 'http',
-    memory: { limit: '2Gi', request: '1Gi' },
-    cpu: { limit: '1', request: '500m' },
+    memory: ['2Gi', '1Gi'],
+    cpu: ['1', '500m'],
     env: PYTHON_ENV,
-    probePath: '/health',
-  },
-  {
+  }),
+  tarsApp('hypersync', {
     name: 'hypersync',
-    container: 'hypersync',
-    image: 'tars/hypersync:1.4.2',
     replicas: 1,
     port: 8098,
-    portName: 'http',
-    memory: { limit: '1Gi', request: '512Mi' },
-    cpu: { limit: '1', request: '250m' },
+    memory: ['1Gi', '512Mi'],
+    cpu: ['1', '250m'],
     env: { REDIS_URL: PYTHON_ENV.REDIS_URL },
-    probePath: '/health',
-  },
+  }),
   {
     name: 'tars-postgres',
     container: 'postgres',
@@ -218,28 +227,33 @@ export function nodeObject(
       },
     }),
     spec: {},
-    status: {
-      addresses: [
-        { type: 'InternalIP', address: ip },
-        { type: 'Hostname', address: name },
-      ],
-      allocatable: { cpu: '3920m', memory: '15Gi', pods: '58' },
-      capacity: { cpu: '4', memory: '16Gi', pods: '58' },
-      conditions: [
-        {
-          type: 'Ready',
-          status: 'True',
-          reason: 'KubeletReady',
-          message: 'kubelet is posting ready status',
-        },
-      ],
-      nodeInfo: {
-        kubeletVersion: 'v1.32.4-eks',
-        containerRuntimeVersion: 'containerd://1.7.27',
-        osImage: 'Amazon Linux 2023',
-        architecture: 'amd64',
-        operatingSystem: 'linux',
+    status: nodeStatus(name, ip),
+  };
+}
+
+/** A ready m6i.xlarge EKS node's status. */
+function nodeStatus(name: string, ip: string) {
+  return {
+    addresses: [
+      { type: 'InternalIP', address: ip },
+      { type: 'Hostname', address: name },
+    ],
+    allocatable: { cpu: '3920m', memory: '15Gi', pods: '58' },
+    capacity: { cpu: '4', memory: '16Gi', pods: '58' },
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'KubeletReady',
+        message: 'kubelet is posting ready status',
       },
+    ],
+    nodeInfo: {
+      kubeletVersion: 'v1.32.4-eks',
+      containerRuntimeVersion: 'containerd://1.7.27',
+      osImage: 'Amazon Linux 2023',
+      architecture: 'amd64',
+      operatingSystem: 'linux',
     },
   };
 }
