@@ -39,6 +39,31 @@ async function evalPods() {
   return list.items;
 }
 
+function readEval() {
+  return h.apps.readNamespacedDeployment({ name: EVAL, namespace: NS });
+}
+
+/** What `kubectl rollout restart` sends: a new template annotation. */
+async function restartEval(at: string) {
+  const annotations = { 'kubectl.kubernetes.io/restartedAt': at };
+  const body = { spec: { template: { metadata: { annotations } } } };
+  await h.apps.patchNamespacedDeployment(
+    { name: EVAL, namespace: NS, body },
+    strategic,
+  );
+}
+
+/** Raises the eval-engine container's memory limit by strategic merge. */
+async function setEvalMemoryLimit(memory: string) {
+  const resources = { limits: { memory } };
+  const containers = [{ name: 'eval-engine', resources }];
+  const body = { spec: { template: { spec: { containers } } } };
+  await h.apps.patchNamespacedDeployment(
+    { name: EVAL, namespace: NS, body },
+    strategic,
+  );
+}
+
 async function replicaSets() {
   const list = await h.apps.listNamespacedReplicaSet({
     namespace: NS,
@@ -175,10 +200,7 @@ describe('simulated cluster over client-node', () => {
       merge,
     );
     h.cluster.advance(60_000);
-    const after = await h.apps.readNamespacedDeployment({
-      name: EVAL,
-      namespace: NS,
-    });
+    const after = await readEval();
 
     // Assess
     expect(patched.metadata?.generation).toBe(2);
@@ -213,32 +235,11 @@ describe('simulated cluster over client-node', () => {
   });
 
   it('rolls out a restart on a new ReplicaSet once time advances', async () => {
-    // Prepare
-    const at = '2025-11-19T10:30:00Z';
-    const body = {
-      spec: {
-        template: {
-          metadata: {
-            annotations: { 'kubectl.kubernetes.io/restartedAt': at },
-          },
-        },
-      },
-    };
-
     // Act
-    await h.apps.patchNamespacedDeployment(
-      { name: EVAL, namespace: NS, body },
-      strategic,
-    );
-    const during = await h.apps.readNamespacedDeployment({
-      name: EVAL,
-      namespace: NS,
-    });
+    await restartEval('2025-11-19T10:30:00Z');
+    const during = await readEval();
     h.cluster.advance(120_000);
-    const after = await h.apps.readNamespacedDeployment({
-      name: EVAL,
-      namespace: NS,
-    });
+    const after = await readEval();
     const sets = await replicaSets();
     const health = await fetch(
       `${h.server.url}/api/v1/namespaces/${NS}` +
@@ -281,21 +282,7 @@ describe('simulated cluster over client-node', () => {
         path: 'health',
       }),
     );
-    const body = {
-      spec: {
-        template: {
-          spec: {
-            containers: [
-              { name: 'eval-engine', resources: { limits: { memory: '8Gi' } } },
-            ],
-          },
-        },
-      },
-    };
-    await h.apps.patchNamespacedDeployment(
-      { name: EVAL, namespace: NS, body },
-      strategic,
-    );
+    await setEvalMemoryLimit('8Gi');
     h.cluster.advance(240_000);
     const fixed = await evalPods();
 
@@ -322,21 +309,9 @@ describe('simulated cluster over client-node', () => {
     h.cluster.injectFault('crash-loop');
     h.cluster.advance(60_000);
     const looping = await evalPods();
-    const body = {
-      spec: {
-        template: {
-          metadata: {
-            annotations: { 'kubectl.kubernetes.io/restartedAt': 'now' },
-          },
-        },
-      },
-    };
 
     // Act
-    await h.apps.patchNamespacedDeployment(
-      { name: EVAL, namespace: NS, body },
-      strategic,
-    );
+    await restartEval('now');
     h.cluster.advance(180_000);
     const after = await evalPods();
 
@@ -356,21 +331,9 @@ describe('simulated cluster over client-node', () => {
   it('keeps crash-looping after a restart while postgres is down', async () => {
     // Prepare
     h.cluster.injectFault('dependency-down');
-    const body = {
-      spec: {
-        template: {
-          metadata: {
-            annotations: { 'kubectl.kubernetes.io/restartedAt': 'now' },
-          },
-        },
-      },
-    };
 
     // Act
-    await h.apps.patchNamespacedDeployment(
-      { name: EVAL, namespace: NS, body },
-      strategic,
-    );
+    await restartEval('now');
     h.cluster.advance(180_000);
     const pods = await evalPods();
     const log = await h.core.readNamespacedPodLog({
@@ -414,10 +377,7 @@ describe('simulated cluster over client-node', () => {
       namespace: NS,
       fieldSelector: `involvedObject.name=${pods[0]?.metadata?.name}`,
     });
-    const deployment = await h.apps.readNamespacedDeployment({
-      name: EVAL,
-      namespace: NS,
-    });
+    const deployment = await readEval();
 
     // Assess
     expect(pods).toHaveLength(2);
@@ -489,10 +449,7 @@ describe('simulated cluster over client-node', () => {
 
   it('answers 409 to a replace with a stale resourceVersion', async () => {
     // Prepare
-    const current = await h.apps.readNamespacedDeployment({
-      name: EVAL,
-      namespace: NS,
-    });
+    const current = await readEval();
     await h.apps.patchNamespacedDeployment(
       { name: EVAL, namespace: NS, body: { spec: { replicas: 3 } } },
       merge,
@@ -519,7 +476,7 @@ describe('simulated cluster over client-node', () => {
   it('counts only mutating requests as writes', async () => {
     // Act
     await evalPods();
-    await h.apps.readNamespacedDeployment({ name: EVAL, namespace: NS });
+    await readEval();
     const before = h.cluster.writes();
     await h.apps.patchNamespacedDeployment(
       { name: EVAL, namespace: NS, body: { spec: { replicas: 2 } } },
