@@ -64,9 +64,10 @@ export class PlaybookFunction extends Construct {
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      // Diagnosis, an action and a watched rollout fit in five minutes;
-      // anything slower is escalated by the playbook's own timeout first.
-      timeout: Duration.minutes(5),
+      // A playbook waits at most four minutes for a rollout; ten leaves
+      // room to diagnose before and to escalate after. A run that still
+      // dies is taken over by the delivery's retry once its lease ends.
+      timeout: Duration.minutes(10),
       memorySize: 512,
       tracing: Tracing.ACTIVE,
       logGroup,

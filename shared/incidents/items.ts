@@ -30,6 +30,7 @@ const INCIDENT_FIELDS = [
   'resolvedAt',
   'lastEventAt',
   'version',
+  'run',
 ] as const satisfies readonly (keyof Incident)[];
 
 const STEP_FIELDS = [
@@ -80,6 +81,7 @@ export function newIncident(input: OpenInput, now: Date): Incident {
     resolvedAt: null,
     lastEventAt: isoTime(input.eventAt, 'eventAt'),
     version: 1,
+    run: null,
   };
 }
 
@@ -96,7 +98,9 @@ export function toIncidentItem(incident: Incident): Item {
 
 /** The incident in an item, without the table's own attributes. */
 export function fromIncidentItem(item: Item): Incident {
-  return pick(item, INCIDENT_FIELDS) as unknown as Incident;
+  const incident = pick(item, INCIDENT_FIELDS) as unknown as Incident;
+  incident.run ??= null;
+  return incident;
 }
 
 /** The dedup pointer; it keeps the opening incident so anyone can repair. */

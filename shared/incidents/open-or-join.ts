@@ -165,6 +165,8 @@ async function reopen(
       acknowledged: null,
       exhausted: false,
       lastEventAt: input.eventAt,
+      // A reopened incident is run afresh.
+      run: null,
     },
     versionIs(current.version),
   );

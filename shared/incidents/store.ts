@@ -16,6 +16,7 @@ import {
   readTimeline,
 } from './reads.ts';
 import { resolveByAlert } from './resolve.ts';
+import { claimRun, finishRun, releaseRun } from './run-lease.ts';
 import type { Incident, IncidentStore } from './types.ts';
 
 /** DESIGN.md: a firing alert within 30 minutes of resolution reopens. */
@@ -52,6 +53,9 @@ export function createIncidentStore(
     setTier: (id, tier) => setTier(ctx, id, tier),
     setFlags: (id, flags) => setFlags(ctx, id, flags),
     appendStep: (id, entry) => appendStep(ctx, id, entry),
+    claimRun: (id, input) => claimRun(ctx, id, input),
+    finishRun: (id, token) => finishRun(ctx, id, token),
+    releaseRun: (id, token) => releaseRun(ctx, id, token),
     timeline: (id) => readTimeline(ctx, id),
     get: (id) => getIncident(ctx, id),
     findByDedupKey: (key) => findByDedupKey(ctx, key),

@@ -44,6 +44,28 @@ export interface Incident {
   lastEventAt: string;
   /** Bumped on every change; conditional updates compare it. */
   version: number;
+  /** Who runs the playbook now, until when; null before the first run. */
+  run: RunLease | null;
+}
+
+/**
+ * The right to run an incident's playbook. A run that dies leaves its
+ * lease unfinished; once `until` passes, a later delivery takes over.
+ */
+export interface RunLease {
+  token: string;
+  until: string;
+  done: boolean;
+}
+
+/** A claim on the run lease (see `claimRun`). */
+export interface ClaimRunInput {
+  mode: 'start' | 'take-over';
+  token: string;
+  /** ISO time the lease lasts until: the invocation's deadline and more. */
+  until: string;
+  /** Whether the claiming run is a dry-run. */
+  dryRun: boolean;
 }
 
 /** What `openOrJoin` did with a firing alert. */
@@ -129,4 +151,8 @@ export interface IncidentStore {
   get(id: string): Promise<Incident | null>;
   findByDedupKey(dedupKey: string): Promise<Incident | null>;
   listOpen(): Promise<Incident[]>;
+  /** The incident with the lease, or null when another run holds it. */
+  claimRun(id: string, input: ClaimRunInput): Promise<Incident | null>;
+  finishRun(id: string, token: string): Promise<Incident>;
+  releaseRun(id: string, token: string): Promise<Incident>;
 }

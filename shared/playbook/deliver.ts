@@ -9,13 +9,19 @@ import {
   targetKey,
 } from './catalog.ts';
 import type { Guards } from './guards.ts';
-import { type RunOutcome, runPlaybook } from './runtime.ts';
+import {
+  type RunOptions,
+  type RunOutcome,
+  type RunResult,
+  runPlaybook,
+} from './runtime.ts';
 import type { Playbook } from './types.ts';
 
 export const DELIVERY_ACTIONS = [
   'opened',
   'joined',
   'reopened',
+  'taken-over',
   'stale',
   'resolved',
   'already-resolved',
@@ -61,6 +67,7 @@ export async function processDelivery<Deps>(
   env: DeliveryEnv<Deps>,
   delivered: DeliveredAlert,
   token: string,
+  leaseUntil: string,
 ): Promise<DeliveryResult> {
   const { alert } = delivered;
   const base: Base = {
@@ -85,7 +92,9 @@ export async function processDelivery<Deps>(
       reason,
     };
   }
-  if (alert.status === 'firing') return fire(env, delivered, entry, base);
+  if (alert.status === 'firing') {
+    return fire(env, delivered, { entry, base, leaseUntil });
+  }
   if (alert.status === 'resolved') return resolve(env, delivered, base);
 
   // An alarm's INSUFFICIENT_DATA says nothing about the workload.
@@ -101,54 +110,136 @@ function eventTime(
   return time ?? d.receivedAt ?? env.clock().toISOString();
 }
 
+interface FireInput {
+  entry: CatalogEntry;
+  base: Base;
+  leaseUntil: string;
+}
+
 async function fire<Deps>(
   env: DeliveryEnv<Deps>,
   delivered: DeliveredAlert,
-  entry: CatalogEntry,
-  base: Base,
+  input: FireInput,
 ): Promise<DeliveryResult> {
   const { alert } = delivered;
-  const target = resolveTarget(alert, entry);
+  const target = resolveTarget(alert, input.entry);
   // Adapters first: if they cannot be built, the delivery is retried before
   // an incident exists, instead of opening one nobody will run.
   const deps = await env.deps();
-  const opened = await env.store.openOrJoin({
+  const { incident, action } = await env.store.openOrJoin({
     alert,
-    playbook: entry.playbook,
-    severity: entry.severity,
+    playbook: input.entry.playbook,
+    severity: input.entry.severity,
     target,
     dryRun: env.dryRun,
     eventAt: eventTime(env, alert.startsAt, delivered),
   });
-  const { incident, action } = opened;
   const found = {
-    ...base,
+    ...input.base,
     incidentId: incident.id,
     action,
     status: incident.status,
   };
-  if (action !== 'opened' && action !== 'reopened') return found;
+  if (action === 'stale') return found;
 
-  const result = await runPlaybook({
+  const claimed = await claim(env, incident, action, input);
+  if (!claimed) return found;
+  if (action === 'joined') await recordTakeOver(env, incident);
+
+  const result = await runHeld(env, input.base.token, {
     playbook: env.playbook,
-    incident,
+    incident: claimed,
     alert,
     target,
-    severity: entry.severity,
+    severity: input.entry.severity,
     dryRun: env.dryRun,
     deps,
     store: env.store,
     guards: env.guards,
     notifier: env.notifier,
-    entry,
+    entry: input.entry,
     clock: env.clock,
   });
   return {
     ...found,
+    action: action === 'joined' ? 'taken-over' : action,
     status: result.status,
     outcome: result.outcome,
     reason: result.reason,
   };
+}
+
+/**
+ * Runs the playbook under the lease `token` holds: finished when the run
+ * ends, released when it throws, so the delivery's retry takes over.
+ */
+async function runHeld<Deps>(
+  env: DeliveryEnv<Deps>,
+  token: string,
+  options: RunOptions<Deps>,
+): Promise<RunResult> {
+  const id = options.incident.id;
+  let result: RunResult;
+  try {
+    result = await runPlaybook(options);
+  } catch (error) {
+    await env.store.releaseRun(id, token).catch((release: unknown) => {
+      // The lease then ends on its own, a little after this invocation.
+      logger.error('run lease release failed', {
+        incident_id: id,
+        error: release,
+      });
+    });
+    throw error;
+  }
+  await env.store.finishRun(id, token);
+  return result;
+}
+
+/**
+ * Takes the run lease. Whoever opened or reopened the incident starts the
+ * run; a later delivery takes it over only when the last run died (its
+ * lease ran out unfinished) or planned in dry-run and this one is live.
+ * However many deliveries race, one wins, so the playbook runs once.
+ */
+function claim(
+  env: DeliveryEnv<unknown>,
+  incident: Incident,
+  action: 'opened' | 'joined' | 'reopened',
+  input: FireInput,
+): Promise<Incident | null> {
+  return env.store.claimRun(incident.id, {
+    mode: action === 'joined' ? 'take-over' : 'start',
+    token: input.base.token,
+    until: input.leaseUntil,
+    dryRun: env.dryRun,
+  });
+}
+
+async function recordTakeOver(
+  env: DeliveryEnv<unknown>,
+  incident: Incident,
+): Promise<void> {
+  const lease = incident.run;
+  const reason =
+    lease?.done && incident.dryRun
+      ? 'a live run takes over an incident planned in dry-run'
+      : lease
+        ? `the previous run did not finish by ${lease.until}`
+        : 'no run had started';
+  logger.warn('incident run taken over', { incident_id: incident.id, reason });
+  await env.store.appendStep(incident.id, {
+    at: env.clock().toISOString(),
+    step: 'take-over-run',
+    kind: 'decide',
+    target: targetKey(incident.target),
+    outcome: 'ok',
+    dryRun: env.dryRun,
+    before: lease,
+    after: null,
+    reason,
+    durationMs: 0,
+  });
 }
 
 async function resolve<Deps>(

@@ -106,6 +106,8 @@ interface IdempotentInput {
   };
   token: string;
   delivered: DeliveredAlert;
+  /** When a run this invocation starts may be taken over if unfinished. */
+  leaseUntil: string;
 }
 
 interface Tables {
@@ -174,7 +176,7 @@ function buildWorld<Deps>(
   });
   const process = makeIdempotent(
     (input: IdempotentInput) =>
-      processDelivery(env, input.delivered, input.token),
+      processDelivery(env, input.delivered, input.token, input.leaseUntil),
     {
       persistenceStore: persistence(options.playbook.name, t),
       config: idempotency,
@@ -198,9 +200,19 @@ function count(metrics: Metrics, result: DeliveryResult, fresh: boolean) {
   }
 }
 
+// A run's lease outlives its invocation by this much, so a retry after a
+// timeout (Lambda waits a minute or more) finds it expired and takes over.
+const LEASE_MARGIN_MS = 30_000;
+
+function leaseEnd(now: Date, context: Context): string {
+  const remaining = context.getRemainingTimeInMillis();
+  return new Date(now.getTime() + remaining + LEASE_MARGIN_MS).toISOString();
+}
+
 async function deliverOne<Deps>(
   world: World<Deps>,
   delivered: DeliveredAlert,
+  context: Context,
 ): Promise<DeliveryResult> {
   const token = randomUUID();
   const { alert, messageId } = delivered;
@@ -214,7 +226,8 @@ async function deliverOne<Deps>(
     at: alert.status === 'resolved' ? alert.endsAt : alert.startsAt,
   };
   try {
-    const result = await world.process({ key, token, delivered });
+    const leaseUntil = leaseEnd(world.env.clock(), context);
+    const result = await world.process({ key, token, delivered, leaseUntil });
     const fresh = result.token === token;
     count(world.metrics, result, fresh);
     logger.info('alert processed', { ...result, alertname: alert.name, fresh });
@@ -272,7 +285,9 @@ export function createPlaybookHandler<Deps>(
     }
 
     const results: DeliveryResult[] = [];
-    for (const one of delivered) results.push(await deliverOne(w, one));
+    for (const one of delivered) {
+      results.push(await deliverOne(w, one, context));
+    }
     return { results, rejected };
   };
   return middy(handle)

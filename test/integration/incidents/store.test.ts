@@ -476,3 +476,112 @@ describe('timeline', () => {
     expect(stored).toEqual({ ...page, after: { topic: 'tier-1' } });
   });
 });
+
+describe('the run lease', () => {
+  const lease = (token: string, until: string, dryRun = false) => ({
+    token,
+    until,
+    dryRun,
+  });
+
+  async function openIncident(now: () => Date) {
+    const s = createIncidentStore({
+      doc: dynamo.doc,
+      tableName: dynamo.tableName,
+      clock: now,
+    });
+    const { incident } = await s.openOrJoin(openInput(firing()));
+    return { s, id: incident.id };
+  }
+
+  it('lets exactly one of many concurrent starters run', async () => {
+    // Prepare
+    const { s, id } = await openIncident(() => new Date());
+    const until = new Date(Date.now() + 60_000).toISOString();
+
+    // Act
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        s.claimRun(id, { mode: 'start', ...lease(`t${i}`, until) }),
+      ),
+    );
+
+    // Assess
+    expect(claims.filter((c) => c !== null)).toHaveLength(1);
+  });
+
+  it('takes over an unfinished run only after its lease ran out', async () => {
+    // Prepare
+    let now = new Date('2026-12-03T10:00:00.000Z');
+    const { s, id } = await openIncident(() => now);
+    const until = '2026-12-03T10:05:30.000Z';
+    await s.claimRun(id, { mode: 'start', ...lease('first', until) });
+
+    // Act
+    const early = await s.claimRun(id, {
+      mode: 'take-over',
+      ...lease('second', '2026-12-03T10:11:00.000Z'),
+    });
+    now = new Date('2026-12-03T10:06:00.000Z');
+    const late = await s.claimRun(id, {
+      mode: 'take-over',
+      ...lease('third', '2026-12-03T10:12:00.000Z'),
+    });
+
+    // Assess
+    expect(early).toBeNull();
+    expect(late?.run).toMatchObject({ token: 'third', done: false });
+  });
+
+  it('never takes over a finished live run, but a live run takes a dry one', async () => {
+    // Prepare
+    const { s, id } = await openIncident(() => new Date());
+    const past = new Date(Date.now() - 1_000).toISOString();
+    const future = new Date(Date.now() + 60_000).toISOString();
+    await s.claimRun(id, { mode: 'start', ...lease('dry', past, true) });
+    await s.finishRun(id, 'dry');
+
+    // Act
+    const dryAgain = await s.claimRun(id, {
+      mode: 'take-over',
+      ...lease('dry-2', future, true),
+    });
+    const live = await s.claimRun(id, {
+      mode: 'take-over',
+      ...lease('live', future),
+    });
+    await s.finishRun(id, 'live');
+    const afterLive = await s.claimRun(id, {
+      mode: 'take-over',
+      ...lease('live-2', future),
+    });
+
+    // Assess
+    expect(dryAgain).toBeNull();
+    expect(live).toMatchObject({ dryRun: false, run: { token: 'live' } });
+    expect(afterLive).toBeNull();
+  });
+
+  it('releases a lease so a retry can take over at once', async () => {
+    // Prepare
+    const { s, id } = await openIncident(() => new Date());
+    const future = new Date(Date.now() + 60_000).toISOString();
+    await s.claimRun(id, { mode: 'start', ...lease('first', future) });
+
+    // Act
+    await s.releaseRun(id, 'other-token');
+    const blocked = await s.claimRun(id, {
+      mode: 'take-over',
+      ...lease('second', future),
+    });
+    await s.releaseRun(id, 'first');
+    const taken = await s.claimRun(id, {
+      mode: 'take-over',
+      ...lease('third', future),
+    });
+
+    // Assess
+    expect(blocked).toBeNull();
+    expect(taken?.run?.token).toBe('third');
+  });
+});

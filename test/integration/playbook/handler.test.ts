@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { IncidentStoreError } from '#shared/incidents/errors.ts';
 import { createIncidentStore } from '#shared/incidents/store.ts';
 import { createPlaybookHandler } from '#shared/playbook/handler.ts';
 import { type LocalDynamo, startDynalite } from '#test/support/dynalite.ts';
@@ -288,5 +289,123 @@ describe('alerts without a message id', () => {
       incidentId: id,
     });
     expect((await store().get(id))?.status).toBe('resolved');
+  });
+});
+
+describe('the run lease', () => {
+  /** Handlers over one workload, each with its own clock and mode. */
+  function world() {
+    workload += 1;
+    const deployment = `tars-eval-engine-${workload}`;
+    const thing = newThing();
+    const runs: string[] = [];
+    const base = restartPlaybook({ name: 'eval-engine-high-restart-rate' });
+    let crashes = 0;
+    const handler = (options: {
+      now: () => Date;
+      dryRun?: boolean;
+      crash?: number;
+    }) => {
+      crashes = options.crash ?? 0;
+      const playbook = {
+        ...base,
+        run: async (ctx: Parameters<typeof base.run>[0]) => {
+          runs.push(ctx.dryRun ? 'dry-run' : 'live');
+          if (crashes > 0) {
+            crashes -= 1;
+            // As a store outage or a killed process would leave it.
+            throw new IncidentStoreError('simulated crash mid-run');
+          }
+          return base.run(ctx);
+        },
+      };
+      return createPlaybookHandler({
+        playbook,
+        deps: () => ({ thing }),
+        overrides: {
+          dynamo: dynamo.client,
+          tableName: dynamo.tableName,
+          notifier: recordingNotifier(),
+          metrics: quietMetrics(),
+          clock: options.now,
+          dryRun: options.dryRun ?? false,
+        },
+      });
+    };
+    return { deployment, thing, runs, handler };
+  }
+
+  function quietMetrics() {
+    const metrics = new Metrics({ namespace: 'TARS/OnCall' });
+    vi.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
+    return metrics;
+  }
+
+  it("lets the retry of a failed run take over the incident's run", async () => {
+    // Prepare: the first run fails after the incident opened
+    const { deployment, thing, runs, handler } = world();
+    const h = handler({ now: () => new Date(), crash: 1 });
+    const event = snsEvent(webhook(firing, deployment), `m-${deployment}`);
+    await expect(h(event, context)).rejects.toThrow('simulated crash');
+
+    // Act: SNS delivers the same message again
+    const retry = await h(event, context);
+
+    // Assess
+    expect(retry.results[0]).toMatchObject({
+      action: 'taken-over',
+      outcome: 'mitigated',
+    });
+    expect(runs).toEqual(['live', 'live']);
+    expect(thing.restarts).toBe(1);
+    const id = retry.results[0]?.incidentId ?? '';
+    const steps = (await store().timeline(id)).map((e) => e.step);
+    expect(steps[0]).toBe('take-over-run');
+    expect((await store().get(id))?.run).toMatchObject({ done: true });
+  });
+
+  it('runs live over an incident a dry-run planned, and only once', async () => {
+    // Prepare
+    const { deployment, thing, runs, handler } = world();
+    const now = () => new Date();
+    const message = webhook(firing, deployment);
+    await handler({ now, dryRun: true })(
+      snsEvent(message, `m-${deployment}-dry`),
+      context,
+    );
+
+    // Act: the same alert, live, from two Alertmanager replicas at once
+    const live = handler({ now });
+    const results = await Promise.all(
+      ['a', 'b'].map((r) =>
+        live(snsEvent(message, `m-${deployment}-${r}`), context),
+      ),
+    );
+
+    // Assess
+    const actions = results.map((r) => r.results[0]?.action).sort();
+    expect(actions).toEqual(['joined', 'taken-over']);
+    expect(runs).toEqual(['dry-run', 'live']);
+    expect(thing.restarts).toBe(1);
+    const id = results[0]?.results[0]?.incidentId ?? '';
+    expect(await store().get(id)).toMatchObject({
+      status: 'mitigated',
+      dryRun: false,
+    });
+  });
+
+  it('does not let a dry-run take over what a dry-run planned', async () => {
+    // Prepare
+    const { deployment, runs, handler } = world();
+    const dry = handler({ now: () => new Date(), dryRun: true });
+    const message = webhook(firing, deployment);
+    await dry(snsEvent(message, `m-${deployment}-1`), context);
+
+    // Act
+    const again = await dry(snsEvent(message, `m-${deployment}-2`), context);
+
+    // Assess
+    expect(again.results[0]?.action).toBe('joined');
+    expect(runs).toEqual(['dry-run']);
   });
 });
