@@ -1,6 +1,7 @@
 import { isoSeconds } from './clock.ts';
 import type { DeploymentSim, SimContext } from './context.ts';
 import { recordEvent } from './events.ts';
+import { getOrCreate } from './maps.ts';
 import {
   compact,
   controllerRef,
@@ -199,15 +200,11 @@ function currentSet(context: SimContext, d: Deployment, sets: ReplicaSet[]) {
 
 function simOf(context: SimContext, d: Deployment): DeploymentSim {
   const uid = d.metadata.uid ?? d.metadata.name;
-  const existing = context.deployments.get(uid);
-  if (existing) return existing;
-  const sim = {
+  return getOrCreate(context.deployments, uid, () => ({
     signature: '',
     progressAt: context.clock.now(),
     conditionTimes: {},
-  };
-  context.deployments.set(uid, sim);
-  return sim;
+  }));
 }
 
 function timedCondition(

@@ -1,3 +1,4 @@
+import { getOrCreate } from './maps.ts';
 import type { KindName, KubeObject } from './types.ts';
 
 export const WATCH_TYPES = ['ADDED', 'MODIFIED', 'DELETED'] as const;
@@ -58,11 +59,7 @@ interface State {
 }
 
 function bucket(state: State, kind: KindName): Map<string, KubeObject> {
-  const existing = state.kinds.get(kind);
-  if (existing) return existing;
-  const created = new Map<string, KubeObject>();
-  state.kinds.set(kind, created);
-  return created;
+  return getOrCreate(state.kinds, kind, () => new Map<string, KubeObject>());
 }
 
 function emit(
