@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { refreshAll } from '#local/cluster/faults.ts';
 import type { Cluster } from '#shared/kube/types.ts';
+import type { TimelineEntry } from '#shared/playbook/types.ts';
 import {
   deliverAlert,
   ENGINE,
@@ -61,7 +62,7 @@ function personChangesFirst(engine: EngineWorld): Cluster {
   };
 }
 
-const stepNamed = (timeline: { step: string }[], step: string) =>
+const stepNamed = (timeline: TimelineEntry[], step: string) =>
   timeline.find((entry) => entry.step === step);
 
 describe('EvalEngineDown acts through the runtime', () => {
