@@ -1,3 +1,4 @@
+import { logger } from '#shared/logger.ts';
 import { PlaybookHalt } from './errors.ts';
 import { tellChannel } from './escalation.ts';
 import type { GuardDecision } from './guards.ts';
@@ -78,6 +79,7 @@ async function verify(
 
   const outcome = result.ok ? 'ok' : 'failed';
   await done({ ...base, outcome, after: result.detail, reason: result.reason });
+  if (result.ok) run.unverified = null;
   return result.ok;
 }
 
@@ -128,12 +130,31 @@ async function apply<T>(
   try {
     value = await spec.apply();
   } catch (error) {
+    // A failed write may still have changed something: cool the target.
+    await coolDown(run, check);
     return fail(done, base, error);
   }
 
-  await run.guards.afterAct(check);
+  // Recorded first: the change happened, whatever the guards' store says.
   await done({ ...base, outcome: 'ok', after: value ?? spec.plan });
+  run.unverified = base.step;
+  await run.guards.afterAct(check);
   return { outcome: 'ok', value };
+}
+
+async function coolDown(
+  run: RunState,
+  check: Parameters<RunState['guards']['afterAct']>[0],
+): Promise<void> {
+  try {
+    await run.guards.afterAct(check);
+  } catch (error) {
+    // The act's own failure is what escalates; this one is only logged.
+    logger.error('cooldown not recorded', {
+      incident_id: run.incident.id,
+      error,
+    });
+  }
 }
 
 async function blocked(

@@ -34,6 +34,8 @@ export interface RunState {
   recorder: Recorder;
   /** The status as this run last wrote or saw it. */
   status: IncidentStatus;
+  /** An act changed something and no verify step has passed since. */
+  unverified: string | null;
 }
 
 /**

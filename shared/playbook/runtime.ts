@@ -84,6 +84,7 @@ function startRun<Deps>(options: RunOptions<Deps>): RunState {
     targetKey: key,
     recorder,
     status: options.incident.status,
+    unverified: null,
   };
 }
 
@@ -132,6 +133,13 @@ function isStoreError(error: unknown): boolean {
 
 async function finish(run: RunState, verdict: Verdict): Promise<RunResult> {
   if (run.dryRun) return finishDryRun(run, verdict);
+  if (verdict.status === 'mitigated' && run.unverified) {
+    // Mitigated means verified: an act no check confirmed is a person's.
+    const reason =
+      `${run.unverified} was not verified after it ran; ` +
+      `the playbook said: ${verdict.reason}`;
+    return escalateWith(run, 'escalate-unverified', reason);
+  }
   if (verdict.status === 'mitigated') return mitigate(run, verdict.reason);
   if (verdict.status === 'escalate') {
     return escalateWith(run, verdict.step, verdict.reason);

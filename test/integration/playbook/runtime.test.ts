@@ -379,3 +379,37 @@ function memoryPlaybook(): Playbook<{ thing: Thing }> {
     },
   };
 }
+
+describe('verification', () => {
+  it('escalates a mitigated verdict that no check confirmed', async () => {
+    // Prepare: a playbook that acts and claims success without a verify
+    const careless: Playbook<{ thing: Thing }> = {
+      name: 'eval-engine-down',
+      async run(ctx) {
+        const { thing } = ctx.deps;
+        await ctx.act('restart-thing', {
+          action: 'restart',
+          target: ctx.target.deployment ?? 'thing',
+          read: async () => ({ restarts: thing.restarts }),
+          plan: { restarts: thing.restarts + 1 },
+          apply: async () => {
+            thing.restarts += 1;
+            return { restarts: thing.restarts };
+          },
+        });
+        return { status: 'mitigated', reason: 'restarted, surely fine' };
+      },
+    };
+
+    // Act
+    const { result, timeline, incident } = await run({ playbook: careless });
+
+    // Assess
+    expect(result.outcome).toBe('escalated');
+    expect(timeline.find((e) => e.kind === 'decide')).toMatchObject({
+      step: 'escalate-unverified',
+      reason: expect.stringContaining('restart-thing was not verified'),
+    });
+    expect(incident?.status).toBe('escalated');
+  });
+});
