@@ -37,11 +37,14 @@ export interface PlaybookFunctionProps {
  * that fail after SNS's retries.
  */
 export class PlaybookFunction extends Construct {
+  /** The playbook's name, the `playbook` dimension of its metrics. */
+  public readonly playbook: string;
   public readonly fn: NodejsFunction;
   public readonly deadLetters: IQueue;
 
   constructor(scope: Construct, id: string, props: PlaybookFunctionProps) {
     super(scope, id);
+    this.playbook = props.entry.playbook;
     this.deadLetters = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: props.key,

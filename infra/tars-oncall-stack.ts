@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -69,6 +69,20 @@ export class TarsOncallStack extends Stack {
       const alarms = [
         new Alarm(pf, 'DeadLettersAlarm', {
           metric: pf.deadLetters.metricApproximateNumberOfMessagesVisible(),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator:
+            ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        }),
+        new Alarm(pf, 'PageFailedAlarm', {
+          alarmDescription: 'An escalation paged nobody',
+          metric: new Metric({
+            namespace: 'TARS/OnCall',
+            metricName: 'PageFailed',
+            dimensionsMap: { service: 'tars-oncall', playbook: pf.playbook },
+            statistic: 'Sum',
+            period: Duration.minutes(1),
+          }),
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator:

@@ -40,6 +40,8 @@ export interface DeliveryResult {
   status: string | null;
   /** How the playbook run ended, when one ran. */
   outcome: RunOutcome | null;
+  /** Tiers the run paged; an escalation that paged none needs attention. */
+  paged: number[];
   reason: string | null;
   /** Names the invocation that did the work; a duplicate returns another. */
   token: string;
@@ -74,6 +76,7 @@ export async function processDelivery<Deps>(
     messageId: delivered.messageId,
     fingerprint: alert.fingerprint,
     outcome: null,
+    paged: [],
     reason: null,
     token,
   };
@@ -165,6 +168,7 @@ async function fire<Deps>(
     action: action === 'joined' ? 'taken-over' : action,
     status: result.status,
     outcome: result.outcome,
+    paged: result.paged,
     reason: result.reason,
   };
 }

@@ -198,6 +198,14 @@ function count(metrics: Metrics, result: DeliveryResult, fresh: boolean) {
   if (result.outcome === 'escalated') {
     metrics.addMetric('Escalated', MetricUnit.Count, 1);
   }
+  if (result.outcome === 'escalated' && result.paged.length === 0) {
+    // Nobody heard: the stack alarms on this metric to the on-call channel.
+    metrics.addMetric('PageFailed', MetricUnit.Count, 1);
+    logger.error('escalation paged nobody', {
+      incident_id: result.incidentId,
+      reason: result.reason,
+    });
+  }
 }
 
 // A run's lease outlives its invocation by this much, so a retry after a

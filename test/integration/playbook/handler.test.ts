@@ -409,3 +409,42 @@ describe('the run lease', () => {
     expect(runs).toEqual(['dry-run']);
   });
 });
+
+describe('pages that fail', () => {
+  it('counts an escalation that paged nobody, for the stack to alarm on', async () => {
+    // Prepare: a stuck workload, and every page fails
+    workload += 1;
+    const deployment = `tars-eval-engine-${workload}`;
+    const thing = { ...newThing(), stuck: true };
+    const metrics = new Metrics({ namespace: 'TARS/OnCall' });
+    const added = vi.spyOn(metrics, 'addMetric');
+    vi.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
+    const notifier = {
+      ...recordingNotifier(),
+      page: async () => {
+        throw new Error('SNS said no');
+      },
+    };
+    const handler = createPlaybookHandler({
+      playbook: restartPlaybook({ name: 'eval-engine-high-restart-rate' }),
+      deps: () => ({ thing }),
+      overrides: {
+        dynamo: dynamo.client,
+        tableName: dynamo.tableName,
+        notifier,
+        metrics,
+      },
+    });
+    const event = snsEvent(webhook(firing, deployment), `m-${deployment}`);
+
+    // Act
+    const summary = await handler(event, context);
+
+    // Assess
+    expect(summary.results[0]).toMatchObject({
+      outcome: 'escalated',
+      paged: [],
+    });
+    expect(added.mock.calls.map((call) => call[0])).toContain('PageFailed');
+  });
+});

@@ -73,6 +73,17 @@ describe('the TarsOncall stack', () => {
     });
   });
 
+  it('alarms to the on-call channel when an escalation pages nobody', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'PageFailed',
+      Namespace: 'TARS/OnCall',
+      Dimensions: Match.arrayWith([
+        { Name: 'playbook', Value: 'eval-engine-down' },
+      ]),
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+
   it('acts when dry-run is switched off by context', () => {
     const { stack } = buildApp({ ...NO_BUNDLING, dryRun: 'false' });
 
