@@ -116,6 +116,18 @@ interface GuardStore {
   put(item: Record<string, unknown>): Promise<void>;
   /** ADD 1 when below `limit`; false when the limit is reached. */
   increment(key: ItemKey, limit: number, expiry: number): Promise<boolean>;
+  /**
+   * Puts a cooldown item unless another run's is still running; false
+   * when it is.
+   */
+  claim(item: CooldownItem, now: number): Promise<boolean>;
+}
+
+interface CooldownItem extends ItemKey {
+  until: number;
+  runId: string;
+  action: string;
+  expiresAt: number;
 }
 
 function createGuardStore(
@@ -148,7 +160,33 @@ function createGuardStore(
       }),
     increment: (key, limit, expiry) =>
       wrap('count', () => increment(doc, tableName, key, limit, expiry)),
+    claim: (item, now) =>
+      wrap('cooldown', () => claimCooldown(doc, tableName, item, now)),
   };
+}
+
+async function claimCooldown(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  item: CooldownItem,
+  now: number,
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression:
+          'attribute_not_exists(pk) OR #until <= :now OR runId = :run',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':now': now, ':run': item.runId },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 async function increment(
@@ -184,36 +222,58 @@ function cooldownKey(target: string): ItemKey {
   return guardKey('cooldown', target);
 }
 
+/**
+ * Blocks when another run acted on the target within its cooldown. A live
+ * check claims the cooldown with a conditional put, so of two runs racing
+ * for one target only one gets through.
+ */
 async function cooldown(
   store: GuardStore,
   check: ActCheck,
   now: Date,
 ): Promise<GuardDecision | null> {
-  const item = await store.get(cooldownKey(check.spec.target));
-  if (!item || item.runId === check.runId) return null;
-  const until = Number(item.until);
-  if (!(until > now.getTime())) return null;
+  const item = cooldownItem(check, now);
+  const free = check.dryRun
+    ? await readOnlyFree(store, check, now)
+    : await store.claim(item, now.getTime());
+  if (free) return null;
 
-  const left = Math.ceil((until - now.getTime()) / 1000);
+  const held = await store.get(cooldownKey(check.spec.target));
+  const left = Math.ceil((Number(held?.until ?? 0) - now.getTime()) / 1000);
   return block(
     'cooldown',
-    `${check.spec.target} was acted on recently; cooling down ${left}s more`,
+    `${check.spec.target} was acted on recently; cooling down ` +
+      `${Math.max(left, 1)}s more`,
   );
 }
 
+async function readOnlyFree(
+  store: GuardStore,
+  check: ActCheck,
+  now: Date,
+): Promise<boolean> {
+  const item = await store.get(cooldownKey(check.spec.target));
+  if (!item || item.runId === check.runId) return true;
+  return !(Number(item.until) > now.getTime());
+}
+
+function cooldownItem(check: ActCheck, now: Date): CooldownItem {
+  return {
+    ...cooldownKey(check.spec.target),
+    until: now.getTime() + check.limits.cooldownMs,
+    runId: check.runId,
+    action: check.spec.action,
+    expiresAt: expiresAt(now, check.limits.cooldownMs),
+  };
+}
+
+/** The cooldown runs from the end of the act, not its start. */
 async function startCooldown(
   store: GuardStore,
   check: ActCheck,
   now: Date,
 ): Promise<void> {
-  const until = now.getTime() + check.limits.cooldownMs;
-  await store.put({
-    ...cooldownKey(check.spec.target),
-    until,
-    runId: check.runId,
-    action: check.spec.action,
-    expiresAt: expiresAt(now, check.limits.cooldownMs),
-  });
+  await store.put({ ...cooldownItem(check, now) });
 }
 
 function limitFor(check: ActCheck): RateLimit {

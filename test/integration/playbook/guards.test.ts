@@ -131,6 +131,19 @@ describe('guards', () => {
     expect(later.allowed).toBe(true);
   });
 
+  it('lets one of two runs racing for a target through', async () => {
+    // Act: two playbooks check the same fresh target at once
+    const decisions = await Promise.all(
+      ['run-a', 'run-b'].map((runId) =>
+        guards().checkAct(check('t/two-runs', { runId })),
+      ),
+    );
+
+    // Assess
+    const guardsHit = decisions.map((d) => (d.allowed ? 'allowed' : d.guard));
+    expect(guardsHit.sort()).toEqual(['allowed', 'cooldown']);
+  });
+
   it('finds a silence by alert name until it expires', async () => {
     // Prepare
     const until = new Date(now.getTime() + 60_000).toISOString();
