@@ -7,11 +7,17 @@ import { startClusterServer } from './cluster/server.ts';
 import { type LocalDynamo, startDynalite } from './dynamo.ts';
 import { type SnsCapture, startSnsCapture } from './sns/server.ts';
 
+/** The world cannot start as asked; the message says what to change. */
+export class WorldError extends Error {
+  override name = 'WorldError';
+}
+
 /** Faults a drill can inject; `healthy` injects none. */
 export const SCENARIOS = FAULT_KINDS;
 export type Scenario = FaultKind;
 
 export interface WorldOptions {
+  /** Fault injected into the default model; not with a snapshot. */
   scenario?: Scenario;
   /** A `kubectl get … -o json` List replacing the default T.A.R.S. model. */
   snapshot?: unknown;
@@ -62,6 +68,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     options.snapshot === undefined ? {} : { seed: options.snapshot },
   );
   const scenario = options.scenario ?? 'healthy';
+  if (options.snapshot !== undefined && scenario !== 'healthy') {
+    // A snapshot is someone's real cluster: replay it as it is.
+    throw new WorldError(
+      `a snapshot is replayed as it is; scenario ${scenario} cannot be added`,
+    );
+  }
   if (scenario !== 'healthy') {
     cluster.injectFault(scenario);
     // An alert fires after its fault has shown for a while (`for: 1m` and
@@ -76,10 +88,15 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const [dynamo, sns] = await Promise.all([startDynalite(), startSnsCapture()]);
   cluster.startTicker(options.speed ?? DEFAULT_SPEED);
 
-  const close = async () => {
-    cluster.stopTicker();
-    await Promise.all([server.close(), dynamo.stop(), sns.close()]);
-    await rm(dir, { recursive: true, force: true });
+  let closing: Promise<void> | undefined;
+  // Idempotent: a signal handler and the normal path may both close.
+  const close = () => {
+    closing ??= (async () => {
+      cluster.stopTicker();
+      await Promise.all([server.close(), dynamo.stop(), sns.close()]);
+      await rm(dir, { recursive: true, force: true });
+    })();
+    return closing;
   };
   const env = worldEnv({ dynamo, sns, kubeconfigPath });
   return {

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DrillSource } from '../drill/alert-events.ts';
+import { drillEntry } from '../drill/catalog.ts';
 import type { DrillOptions, DrillResult } from '../drill/run.ts';
 
-const USAGE = `Usage: npm run drill -- <AlertName> [options]
+const USAGE = `Usage: npm run --silent drill -- <AlertName> [options]
 
 Runs the alert's playbook end to end on the embedded local world (a
 simulated T.A.R.S. cluster served over the Kubernetes API, DynamoDB,
@@ -16,12 +17,16 @@ Options:
   --source NAME     alert format: alertmanager (default), alertmanager-text,
                     cloudwatch
   --dry-run         plan only: no cluster writes, nobody paged
-  --snapshot FILE   replay a 'kubectl get ... -o json' List instead of the
-                    simulated model (implies --dry-run)
+  --snapshot FILE   replay a 'kubectl get ... -o json' List as it is,
+                    instead of the simulated model (implies --dry-run; no
+                    --scenario)
   --json            print { incident, timeline } as JSON, nothing else
-  --speed N         simulated ms per real ms (default 60)
+  --speed N         simulated seconds per real second, 1 to 600 (default 60)
   --verbose         also print the function's structured logs
   -h, --help        this text
+
+Exit codes: 0 the drill ran (whatever the incident's outcome), 1 the drill
+failed, 2 bad usage.
 
 Example: npm run drill -- EvalEngineDown --scenario crash-loop --dry-run`;
 
@@ -34,6 +39,9 @@ const SCENARIOS = [
   'healthy',
 ] as const;
 const SOURCES = ['alertmanager', 'alertmanager-text', 'cloudwatch'] as const;
+// Past this the simulated cluster spends longer computing each real second
+// than the second lasts, and the drill slows down instead.
+const MAX_SPEED = 600;
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -49,7 +57,7 @@ async function parse(argv: string[]): Promise<CliArgs | null> {
     args: argv,
     allowPositionals: true,
     options: {
-      scenario: { type: 'string', default: 'oom-killed' },
+      scenario: { type: 'string' },
       source: { type: 'string', default: 'alertmanager' },
       'dry-run': { type: 'boolean', default: false },
       snapshot: { type: 'string' },
@@ -60,9 +68,16 @@ async function parse(argv: string[]): Promise<CliArgs | null> {
     },
   });
   if (values.help) return null;
-  const [alertName, ...extra] = positionals;
-  if (!alertName || extra.length > 0) {
-    throw new UsageError('name exactly one alert, e.g. EvalEngineDown');
+  const alertName = oneAlert(positionals);
+  if (values.snapshot && values.scenario) {
+    throw new UsageError(
+      '--scenario does not go with --snapshot: a snapshot is replayed as it is',
+    );
+  }
+  if (values.json && values.verbose) {
+    throw new UsageError(
+      '--json and --verbose both write to stdout; choose one',
+    );
   }
   const snapshot = values.snapshot
     ? await readSnapshot(values.snapshot)
@@ -71,14 +86,31 @@ async function parse(argv: string[]): Promise<CliArgs | null> {
     json: values.json,
     options: {
       alertName,
-      scenario: oneOf(values.scenario, SCENARIOS, '--scenario'),
+      // A snapshot gets no fault on top: `healthy` injects none.
+      scenario: snapshot
+        ? 'healthy'
+        : oneOf(values.scenario ?? 'oom-killed', SCENARIOS, '--scenario'),
       source: oneOf(values.source, SOURCES, '--source') as DrillSource,
       dryRun: values['dry-run'] || snapshot !== undefined,
       snapshot,
-      speed: positiveNumber(values.speed, '--speed'),
+      snapshotPath: values.snapshot,
+      speed: speed(values.speed),
       verbose: values.verbose,
     },
   };
+}
+
+function oneAlert(positionals: string[]): string {
+  const [alertName, ...extra] = positionals;
+  if (!alertName || extra.length > 0) {
+    throw new UsageError('name exactly one alert, e.g. EvalEngineDown');
+  }
+  try {
+    drillEntry(alertName);
+  } catch (error) {
+    throw new UsageError(message(error));
+  }
+  return alertName;
 }
 
 function oneOf<T extends string>(
@@ -93,10 +125,10 @@ function oneOf<T extends string>(
   return found;
 }
 
-function positiveNumber(value: string, flag: string): number {
+function speed(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`${flag} must be a positive number`);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < 1 || n > MAX_SPEED) {
+    throw new UsageError(`--speed must be a number from 1 to ${MAX_SPEED}`);
   }
   return n;
 }
@@ -105,13 +137,31 @@ async function readSnapshot(path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8').catch((error: unknown) => {
     throw new UsageError(`cannot read snapshot ${path}: ${message(error)}`);
   });
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new UsageError(
-      `snapshot ${path} is not JSON (${message(error)}); make it with kubectl get ... -o json`,
+      `snapshot ${path} is not JSON (${message(error)}); ` +
+        'make it with kubectl get ... -o json',
     );
   }
+  if (!isKubeObject(parsed)) {
+    throw new UsageError(
+      `snapshot ${path} is not a Kubernetes List or object; make it with ` +
+        'kubectl get deployments,replicasets,pods,services,endpoints,events ' +
+        '-n tars -o json',
+    );
+  }
+  return parsed;
+}
+
+function isKubeObject(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { kind?: unknown }).kind === 'string'
+  );
 }
 
 function message(error: unknown): string {
@@ -123,7 +173,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     args = await parse(argv);
   } catch (error) {
-    process.stderr.write(`drill: ${message(error)}\n\n${USAGE}\n`);
+    process.stderr.write(
+      `drill: ${message(error)}\nSee: npm run drill -- --help\n`,
+    );
     return 2;
   }
   if (!args) {
@@ -145,5 +197,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// A reader that stops early (| head) is not an error of the drill's.
+// The drill still runs to its end, so its world is closed as usual.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 process.exitCode = await main(process.argv.slice(2));

@@ -66,21 +66,29 @@ export function formatIncident(incident: Incident): string {
 }
 
 /**
- * A one-line reading of a step's data: scalars as `key=value`, lists by
- * their length; `--json` has everything.
+ * A one-line reading of a step's data: `key=value` for scalars, nested
+ * objects one level deep in braces, lists by their length; `--json` has
+ * everything.
  */
-function compact(value: unknown): string {
-  if (Array.isArray(value)) return `${value.length} entries`;
+function compact(value: unknown, depth = 0): string {
+  if (Array.isArray(value)) return count(value.length);
   if (value === null || typeof value !== 'object') return String(value);
-  return Object.entries(value)
-    .map(([key, v]) => `${key}=${scalar(v)}`)
-    .join(' ');
+  const fields = Object.entries(value).map(([key, v]) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      return depth === 0 ? `${key}={${compact(v, 1)}}` : `${key}={…}`;
+    }
+    return `${key}=${scalar(v)}`;
+  });
+  return fields.join(' ');
 }
 
 function scalar(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.length}]`;
-  if (value !== null && typeof value === 'object') return '{…}';
+  if (Array.isArray(value)) return count(value.length);
   return truncate(String(value), 48);
+}
+
+function count(n: number): string {
+  return n === 1 ? '1 item' : `${n} items`;
 }
 
 function truncate(text: string, width: number): string {

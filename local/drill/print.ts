@@ -42,7 +42,9 @@ export async function runHumanDrill(options: Options): Promise<DrillResult> {
 
 function headline(options: Options): string {
   const mode = options.dryRun ? 'dry-run: nothing is changed' : 'acting';
-  const world = options.snapshot ? 'snapshot' : `scenario ${options.scenario}`;
+  const world = options.snapshotPath
+    ? `snapshot ${options.snapshotPath}, no fault injected`
+    : `scenario ${options.scenario}`;
   return [
     `${options.alertName} drill`,
     world,

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { dedupKey } from '#shared/alerts/dedup-key.ts';
 import { resetConfig } from '#shared/config.ts';
 import { createIncidentStore } from '#shared/incidents/store.ts';
 import type { Incident, IncidentStore } from '#shared/incidents/types.ts';
-import { CATALOG, type CatalogEntry } from '#shared/playbook/catalog.ts';
+import type { CatalogEntry } from '#shared/playbook/catalog.ts';
 import type { TimelineEntry } from '#shared/playbook/types.ts';
 import type { CapturedPublish } from '../sns/server.ts';
 import { type Scenario, startWorld, type World } from '../world.ts';
@@ -14,6 +12,7 @@ import {
   type DrillSource,
   snsEventFor,
 } from './alert-events.ts';
+import { drillEntry, handlerPath } from './catalog.ts';
 import { DrillError } from './errors.ts';
 import { followTimeline, type TimelineFollower } from './follow.ts';
 
@@ -24,6 +23,8 @@ export interface DrillOptions {
   dryRun: boolean;
   /** A `kubectl get … -o json` List to replay instead of the default model. */
   snapshot?: unknown;
+  /** Where the snapshot came from, for people. */
+  snapshotPath?: string;
   /** Simulated ms per real ms. */
   speed?: number;
   /** Show the functions' own structured logs. */
@@ -53,17 +54,38 @@ type Handler = (event: SNSEvent, context: Context) => Promise<unknown>;
  * one drill per process: the handler builds its clients once, as in Lambda.
  */
 export async function runDrill(options: DrillOptions): Promise<DrillResult> {
-  const entry = catalogEntry(options.alertName);
+  const entry = drillEntry(options.alertName);
   const world = await startWorld({
     scenario: options.scenario,
     snapshot: options.snapshot,
     speed: options.speed,
   });
+  const release = closeOnSignal(world);
   try {
     return await drillIn(world, entry, options);
   } finally {
+    release();
     await world.close();
   }
+}
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Ctrl-C or a kill closes the world first, so no server, port or temp
+ * file outlives the drill. Returns what removes the handlers again.
+ */
+function closeOnSignal(world: World): () => void {
+  const handlers = Object.entries(SIGNAL_EXIT).map(([signal, code]) => {
+    const handler = () => {
+      void world.close().finally(() => process.exit(code));
+    };
+    process.once(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => {
+    for (const off of handlers) off();
+  };
 }
 
 async function drillIn(
@@ -141,35 +163,6 @@ async function loadHandler(
   resetConfig();
   const module = (await import(handlerPath(entry))) as { handler: Handler };
   return module.handler;
-}
-
-function catalogEntry(alertName: string): CatalogEntry {
-  const entry = CATALOG.find((e) => e.alertname === alertName);
-  if (!entry) {
-    const names = CATALOG.map((e) => e.alertname).join(', ');
-    throw new DrillError(`no playbook for ${alertName}; known: ${names}`);
-  }
-  if (!existsSync(handlerPath(entry))) {
-    throw new DrillError(
-      `the ${alertName} playbook is not built yet; drillable: ${drillable().join(', ')}`,
-    );
-  }
-  return entry;
-}
-
-/** Alert names whose playbook function exists. */
-export function drillable(): string[] {
-  return CATALOG.filter((e) => existsSync(handlerPath(e))).map(
-    (e) => e.alertname,
-  );
-}
-
-function handlerPath(entry: CatalogEntry): string {
-  const url = new URL(
-    `../../functions/${entry.functionDir}/handler.ts`,
-    import.meta.url,
-  );
-  return fileURLToPath(url);
 }
 
 function drillAlert(entry: CatalogEntry): DrillAlert {

@@ -1,4 +1,5 @@
-import type { DeliveredAlert } from '#shared/alerts/types.ts';
+import { dedupKey } from '#shared/alerts/dedup-key.ts';
+import type { DeliveredAlert, NormalizedAlert } from '#shared/alerts/types.ts';
 import type { Incident, IncidentStore } from '#shared/incidents/types.ts';
 import { logger } from '#shared/logger.ts';
 import type { Notifier } from '#shared/notify/sns.ts';
@@ -95,14 +96,36 @@ export async function processDelivery<Deps>(
       reason,
     };
   }
+  const keyed = { ...delivered, alert: keyedByTarget(alert, entry) };
   if (alert.status === 'firing') {
-    return fire(env, delivered, { entry, base, leaseUntil });
+    return fire(env, keyed, { entry, base, leaseUntil });
   }
-  if (alert.status === 'resolved') return resolve(env, delivered, base);
+  if (alert.status === 'resolved') return resolve(env, keyed, base);
 
   // An alarm's INSUFFICIENT_DATA says nothing about the workload.
   const reason = 'alert status is unknown';
   return { ...base, incidentId: null, action: 'ignored', status: null, reason };
+}
+
+/**
+ * The alert with its dedup key taken from the target it resolves to, so a
+ * problem reported by an alarm without workload labels (which gets the
+ * catalog's default target) and by an alert naming that workload is one
+ * incident, not two.
+ */
+function keyedByTarget(
+  alert: NormalizedAlert,
+  entry: CatalogEntry,
+): NormalizedAlert {
+  const target = resolveTarget(alert, entry);
+  const labels: Record<string, string> = {
+    ...alert.labels,
+    namespace: target.namespace,
+  };
+  if (target.deployment) labels.deployment = target.deployment;
+  if (target.service) labels.service = target.service;
+  if (target.agent) labels.agent = target.agent;
+  return { ...alert, dedupKey: dedupKey(alert.name, labels) };
 }
 
 function eventTime(

@@ -176,12 +176,28 @@ describe.concurrent('EvalEngineDown drill in dry-run', {
 });
 
 describe('drill usage errors', () => {
-  it('names the known alerts when the alert has no playbook', async () => {
+  it('names the drillable alerts when the alert has no playbook', async () => {
     const failed = run(process.execPath, ['local/cli/drill.ts', 'NoSuch']);
 
     await expect(failed).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining('known: EvalEngineDown'),
+      code: 2,
+      stderr: expect.stringContaining('drillable: EvalEngineDown'),
+    });
+  });
+
+  it('refuses to add a fault to a snapshot', async () => {
+    const failed = run(process.execPath, [
+      'local/cli/drill.ts',
+      'EvalEngineDown',
+      '--snapshot',
+      SNAPSHOT,
+      '--scenario',
+      'image-pull',
+    ]);
+
+    await expect(failed).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('replayed as it is'),
     });
   });
 

@@ -448,3 +448,55 @@ describe('pages that fail', () => {
     expect(added.mock.calls.map((call) => call[0])).toContain('PageFailed');
   });
 });
+
+describe('one problem, two sources', () => {
+  it('joins an alarm without workload labels to the alert for its default target', async () => {
+    // Prepare: EvalEngineDown's default target is tars/tars-eval-engine
+    const handler = createPlaybookHandler({
+      playbook: restartPlaybook({ name: 'eval-engine-down' }),
+      deps: () => ({ thing: newThing() }),
+      overrides: {
+        dynamo: dynamo.client,
+        tableName: dynamo.tableName,
+        notifier: recordingNotifier(),
+        metrics: new Metrics({ namespace: 'TARS/OnCall' }),
+      },
+    });
+    const down = structuredClone(firing);
+    for (const a of down.alerts) {
+      a.labels = {
+        alertname: 'EvalEngineDown',
+        namespace: 'tars',
+        deployment: 'tars-eval-engine',
+      };
+    }
+    const alert = snsEvent(down, 'm-down');
+    alert.Records[0].Sns.MessageAttributes.alertname.Value = 'EvalEngineDown';
+    const alarm = {
+      source: 'aws.cloudwatch',
+      alarmArn: 'arn:aws:cloudwatch:us-east-1:000000000000:alarm:down',
+      accountId: '000000000000',
+      time: '2026-12-03T10:01:00.000Z',
+      region: 'us-east-1',
+      alarmData: {
+        alarmName: 'EvalEngineDown',
+        state: {
+          value: 'ALARM',
+          reason: 'Threshold Crossed',
+          timestamp: '2026-12-03T10:01:00.000Z',
+        },
+      },
+    };
+
+    // Act
+    const first = await handler(alert, context);
+    const second = await handler(alarm, context);
+
+    // Assess
+    expect(first.results[0]?.action).toBe('opened');
+    expect(second.results[0]).toMatchObject({
+      action: 'joined',
+      incidentId: first.results[0]?.incidentId,
+    });
+  });
+});
