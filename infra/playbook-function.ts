@@ -129,7 +129,9 @@ export class PlaybookFunction extends Construct {
 /** Findings reviewed for every playbook function, with the reason. */
 const ACKNOWLEDGED = [
   {
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    id:
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/' +
+      'service-role/AWSLambdaBasicExecutionRole]',
     reason:
       'The basic execution policy only lets the function write its own logs.',
   },

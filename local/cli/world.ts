@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCluster } from '#local/cluster/cluster.ts';
@@ -22,6 +22,29 @@ function scenarioOf(value: string | undefined): FaultKind {
   const found = FAULT_KINDS.find((kind) => kind === (value ?? 'healthy'));
   if (!found) throw new Error(`unknown scenario "${value}"\n${USAGE}`);
   return found;
+}
+
+// Past this the simulation spends longer on each real second than it
+// lasts (the drill keeps the same cap).
+const MAX_SPEED = 600;
+
+function speedOf(value: string | undefined): number {
+  if (value === undefined) return SPEED;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < 1 || n > MAX_SPEED) {
+    throw new Error(
+      `--speed must be a number from 1 to ${MAX_SPEED}\n${USAGE}`,
+    );
+  }
+  return n;
+}
+
+function portOf(value: string | undefined): number {
+  const n = Number(value ?? 0);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+    throw new Error(`--port must be a port number\n${USAGE}`);
+  }
+  return n;
 }
 
 function options() {
@@ -56,7 +79,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (values.snapshot && values.scenario) {
+    throw new Error(
+      '--scenario does not go with --snapshot: a snapshot is served ' +
+        `as it is\n${USAGE}`,
+    );
+  }
   const scenario = scenarioOf(values.scenario);
+  const speed = speedOf(values.speed);
+  const port = portOf(values.port);
   const seed = values.snapshot
     ? await readFile(values.snapshot, 'utf8')
     : undefined;
@@ -64,14 +95,16 @@ async function main(): Promise<void> {
   if (scenario !== 'healthy') cluster.injectFault(scenario);
   await mkdir('.world', { recursive: true });
   const kubeconfigPath = resolve('.world/kubeconfig');
-  const port = Number(values.port ?? 0);
   const server = await startClusterServer(cluster, { port, kubeconfigPath });
-  cluster.startTicker(Number(values.speed ?? SPEED));
+  cluster.startTicker(speed);
   const { url, kubeconfigYaml } = server;
-  process.stdout.write(banner(scenario, url, kubeconfigYaml, kubeconfigPath));
+  const what = values.snapshot ? `snapshot ${values.snapshot}` : scenario;
+  process.stdout.write(banner(what, url, kubeconfigYaml, kubeconfigPath));
   const stop = async () => {
     cluster.stopTicker();
     await server.close();
+    // The kubeconfig would point at a port nobody serves any more.
+    await rm(kubeconfigPath, { force: true });
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -95,7 +95,10 @@ function alertmanagerJson(alert: DrillAlert): string {
   });
 }
 
-/** Alertmanager's default SNS text (also what Amazon Managed Prometheus sends). */
+/**
+ * Alertmanager's default SNS text, which Amazon Managed Prometheus sends
+ * too.
+ */
 function alertmanagerText(alert: DrillAlert): string {
   const heading =
     alert.status === 'firing' ? 'Alerts Firing:' : 'Alerts Resolved:';
@@ -127,8 +130,10 @@ function cloudwatchAlarm(alert: DrillAlert): string {
     AWSAccountId: '000000000000',
     NewStateValue: firing ? 'ALARM' : 'OK',
     NewStateReason: firing
-      ? 'Threshold Crossed: 1 datapoint [0.0] was less than the threshold (1.0).'
-      : 'Threshold Crossed: 1 datapoint [2.0] was not less than the threshold (1.0).',
+      ? 'Threshold Crossed: 1 datapoint [0.0] was less than ' +
+        'the threshold (1.0).'
+      : 'Threshold Crossed: 1 datapoint [2.0] was not less than ' +
+        'the threshold (1.0).',
     StateChangeTime: at.toISOString().replace('Z', '+0000'),
     Region: 'US East (N. Virginia)',
     AlarmArn: `arn:aws:cloudwatch:us-east-1:000000000000:alarm:${alert.name}`,

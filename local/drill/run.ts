@@ -21,7 +21,7 @@ export interface DrillOptions {
   scenario: Scenario;
   source: DrillSource;
   dryRun: boolean;
-  /** A `kubectl get … -o json` List to replay instead of the default model. */
+  /** A `kubectl get … -o json` List replayed instead of the model. */
   snapshot?: unknown;
   /** Where the snapshot came from, for people. */
   snapshotPath?: string;
@@ -44,6 +44,8 @@ export interface DrillResult {
   /** Mutating requests the simulated cluster received. */
   clusterWrites: number;
 }
+
+const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 
 type Handler = (event: SNSEvent, context: Context) => Promise<unknown>;
 
@@ -177,7 +179,7 @@ function drillAlert(entry: CatalogEntry): DrillAlert {
     labels,
     annotations: {
       summary: `${entry.alertname} (drill)`,
-      description: `Drill of the ${entry.playbook} playbook on the local world.`,
+      description: `Drill of ${entry.playbook} on the local world.`,
     },
     startsAt: new Date(Date.now() - 60_000),
     endsAt: null,
@@ -194,7 +196,7 @@ function lambdaContext(name: string): Context {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `local-${name}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:local-${name}`,
+    invokedFunctionArn: `${LAMBDA_ARN}:local-${name}`,
     memoryLimitInMB: '512',
     awsRequestId: crypto.randomUUID(),
     logGroupName: `/aws/lambda/local-${name}`,

@@ -9,7 +9,8 @@ import { config } from '#shared/config.ts';
  *
  * | item | pk | sk | gsi1pk / gsi1sk |
  * | --- | --- | --- | --- |
- * | incident | `INCIDENT#<id>` | `INCIDENT` | `STATUS#<status>` / `<openedAt>#<id>` |
+ * | incident | `INCIDENT#<id>` | `INCIDENT` | `STATUS#<status>` /
+ *   `<openedAt>#<id>` |
  * | timeline step | `INCIDENT#<id>` | `STEP#<at>#<seq>` | none |
  * | dedup pointer | `DEDUP#<dedupKey>` | `DEDUP` | none |
  * | guard counter | `GUARD#<guard>#<target>` | `GUARD` or a window | none |

@@ -64,7 +64,7 @@ export type Verdict =
 
 /** An action as the runtime's guards see it. */
 export interface ActionSpec<T = unknown> {
-  /** Guard key for rate limits and cooldowns, e.g. `restart`, `raise-memory`. */
+  /** Guard key of rate limits and cooldowns: `restart`, `raise-memory`. */
   action: string;
   /** Canonical target, e.g. `tars/deployment/tars-eval-engine`. */
   target: string;
