@@ -64,23 +64,7 @@ export const WORLD_TOPICS = {
  * with the incident table, and the SNS capture.
  */
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const cluster = createCluster(
-    options.snapshot === undefined ? {} : { seed: options.snapshot },
-  );
-  const scenario = options.scenario ?? 'healthy';
-  if (options.snapshot !== undefined && scenario !== 'healthy') {
-    // A snapshot is someone's real cluster: replay it as it is.
-    throw new WorldError(
-      `a snapshot is replayed as it is; scenario ${scenario} cannot be added`,
-    );
-  }
-  if (scenario !== 'healthy') {
-    cluster.injectFault(scenario);
-    // An alert fires after its fault has shown for a while (`for: 1m` and
-    // a scrape or two): let it develop before anyone looks.
-    cluster.advance(FAULT_SETTLE_MS);
-  }
-
+  const cluster = modelCluster(options);
   const server = await startClusterServer(cluster, { port: 0 });
   const dir = await mkdtemp(join(tmpdir(), 'tars-world-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
@@ -99,15 +83,29 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     return closing;
   };
   const env = worldEnv({ dynamo, sns, kubeconfigPath });
-  return {
-    cluster,
-    kubeUrl: server.url,
-    kubeconfigPath,
-    dynamo,
-    sns,
-    env,
-    close,
-  };
+  const kubeUrl = server.url;
+  return { cluster, kubeUrl, kubeconfigPath, dynamo, sns, env, close };
+}
+
+/** The default model with the scenario's fault shown, or the snapshot. */
+function modelCluster(options: WorldOptions): SimulatedCluster {
+  const scenario = options.scenario ?? 'healthy';
+  if (options.snapshot !== undefined && scenario !== 'healthy') {
+    // A snapshot is someone's real cluster: replay it as it is.
+    throw new WorldError(
+      `a snapshot is replayed as it is; scenario ${scenario} cannot be added`,
+    );
+  }
+  const cluster = createCluster(
+    options.snapshot === undefined ? {} : { seed: options.snapshot },
+  );
+  if (scenario !== 'healthy') {
+    cluster.injectFault(scenario);
+    // An alert fires after its fault has shown for a while (`for: 1m` and
+    // a scrape or two): let it develop before anyone looks.
+    cluster.advance(FAULT_SETTLE_MS);
+  }
+  return cluster;
 }
 
 function worldEnv(parts: {

@@ -69,16 +69,7 @@ async function parse(argv: string[]): Promise<CliArgs | null> {
   });
   if (values.help) return null;
   const alertName = oneAlert(positionals);
-  if (values.snapshot && values.scenario) {
-    throw new UsageError(
-      '--scenario does not go with --snapshot: a snapshot is replayed as it is',
-    );
-  }
-  if (values.json && values.verbose) {
-    throw new UsageError(
-      '--json and --verbose both write to stdout; choose one',
-    );
-  }
+  checkCombinations(values);
   const snapshot = values.snapshot
     ? await readSnapshot(values.snapshot)
     : undefined;
@@ -98,6 +89,24 @@ async function parse(argv: string[]): Promise<CliArgs | null> {
       verbose: values.verbose,
     },
   };
+}
+
+function checkCombinations(values: {
+  snapshot?: string;
+  scenario?: string;
+  json: boolean;
+  verbose: boolean;
+}): void {
+  if (values.snapshot && values.scenario) {
+    throw new UsageError(
+      '--scenario does not go with --snapshot: a snapshot is replayed as it is',
+    );
+  }
+  if (values.json && values.verbose) {
+    throw new UsageError(
+      '--json and --verbose both write to stdout; choose one',
+    );
+  }
 }
 
 function oneAlert(positionals: string[]): string {

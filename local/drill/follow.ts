@@ -24,7 +24,7 @@ export function followTimeline(
   key: string,
   options: { onStep?: (entry: TimelineEntry) => void } = {},
 ): TimelineFollower {
-  const shown = new Set<string>();
+  const read = newEntryReader(store, key, options.onStep);
   let stopped = false;
   let pending: Promise<void> = Promise.resolve();
   // A failed background read is kept and raised by the next flush, so the
@@ -32,19 +32,6 @@ export function followTimeline(
   let failure: unknown = null;
   let timer: NodeJS.Timeout | undefined;
 
-  const read = async () => {
-    const incident = await store.findByDedupKey(key);
-    if (!incident) return;
-    const timeline = await store.timeline(incident.id);
-    // An entry is stamped when its step started, so one written late (an
-    // act after its guard) can sort before entries already shown.
-    for (const entry of timeline) {
-      const key = entryKey(entry);
-      if (shown.has(key)) continue;
-      shown.add(key);
-      options.onStep?.(entry);
-    }
-  };
   const tick = () => {
     if (stopped) return;
     pending = pending
@@ -72,6 +59,28 @@ export function followTimeline(
       clearTimeout(timer);
       await pending;
     },
+  };
+}
+
+/** Reads the timeline and reports each entry not reported before. */
+function newEntryReader(
+  store: IncidentStore,
+  key: string,
+  onStep?: (entry: TimelineEntry) => void,
+): () => Promise<void> {
+  const shown = new Set<string>();
+  return async () => {
+    const incident = await store.findByDedupKey(key);
+    if (!incident) return;
+    const timeline = await store.timeline(incident.id);
+    // An entry is stamped when its step started, so one written late (an
+    // act after its guard) can sort before entries already shown.
+    for (const entry of timeline) {
+      const id = entryKey(entry);
+      if (shown.has(id)) continue;
+      shown.add(id);
+      onStep?.(entry);
+    }
   };
 }
 

@@ -16,7 +16,7 @@ import {
   type RunResult,
   runPlaybook,
 } from './runtime.ts';
-import type { Playbook } from './types.ts';
+import type { Playbook, Target } from './types.ts';
 
 export const DELIVERY_ACTIONS = [
   'opened',
@@ -172,20 +172,8 @@ async function fire<Deps>(
   if (!claimed) return found;
   if (action === 'joined') await recordTakeOver(env, incident);
 
-  const result = await runHeld(env, input.base.token, {
-    playbook: env.playbook,
-    incident: claimed,
-    alert,
-    target,
-    severity: input.entry.severity,
-    dryRun: env.dryRun,
-    deps,
-    store: env.store,
-    guards: env.guards,
-    notifier: env.notifier,
-    entry: input.entry,
-    clock: env.clock,
-  });
+  const run = runOptions(env, { incident: claimed, alert, target, deps });
+  const result = await runHeld(env, input.base.token, run, input.entry);
   return {
     ...found,
     action: action === 'joined' ? 'taken-over' : action,
@@ -196,6 +184,29 @@ async function fire<Deps>(
   };
 }
 
+interface RunSubject<Deps> {
+  incident: Incident;
+  alert: NormalizedAlert;
+  target: Target;
+  deps: Deps;
+}
+
+/** What the runtime needs, less the catalog entry. */
+function runOptions<Deps>(
+  env: DeliveryEnv<Deps>,
+  subject: RunSubject<Deps>,
+): Omit<RunOptions<Deps>, 'entry' | 'severity'> {
+  return {
+    ...subject,
+    playbook: env.playbook,
+    dryRun: env.dryRun,
+    store: env.store,
+    guards: env.guards,
+    notifier: env.notifier,
+    clock: env.clock,
+  };
+}
+
 /**
  * Runs the playbook under the lease `token` holds: finished when the run
  * ends, released when it throws, so the delivery's retry takes over.
@@ -203,12 +214,13 @@ async function fire<Deps>(
 async function runHeld<Deps>(
   env: DeliveryEnv<Deps>,
   token: string,
-  options: RunOptions<Deps>,
+  run: Omit<RunOptions<Deps>, 'entry' | 'severity'>,
+  entry: CatalogEntry,
 ): Promise<RunResult> {
-  const id = options.incident.id;
+  const id = run.incident.id;
   let result: RunResult;
   try {
-    result = await runPlaybook(options);
+    result = await runPlaybook({ ...run, entry, severity: entry.severity });
   } catch (error) {
     await env.store.releaseRun(id, token).catch((release: unknown) => {
       // The lease then ends on its own, a little after this invocation.
