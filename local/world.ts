@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCluster, type SimulatedCluster } from './cluster/cluster.ts';
-import { FAULT_KINDS, type FaultKind } from './cluster/faults.ts';
+import type { FaultKind } from './cluster/faults.ts';
 import { startClusterServer } from './cluster/server.ts';
 import { type LocalDynamo, startDynalite } from './dynamo.ts';
 import { type SnsCapture, startSnsCapture } from './sns/server.ts';
@@ -13,7 +13,6 @@ export class WorldError extends Error {
 }
 
 /** Faults a drill can inject; `healthy` injects none. */
-export const SCENARIOS = FAULT_KINDS;
 export type Scenario = FaultKind;
 
 export interface WorldOptions {

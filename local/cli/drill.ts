@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+// The cluster's faults; importing them starts and logs nothing.
+import { FAULT_KINDS as SCENARIOS } from '../cluster/faults.ts';
 import type { DrillSource } from '../drill/alert-events.ts';
 import { drillEntry } from '../drill/catalog.ts';
 import type { DrillOptions, DrillResult } from '../drill/run.ts';
@@ -30,14 +32,6 @@ failed, 2 bad usage.
 
 Example: npm run drill -- EvalEngineDown --scenario crash-loop --dry-run`;
 
-const SCENARIOS = [
-  'oom-killed',
-  'crash-loop',
-  'dependency-down',
-  'image-pull',
-  'unschedulable',
-  'healthy',
-] as const;
 const SOURCES = ['alertmanager', 'alertmanager-text', 'cloudwatch'] as const;
 // Past this the simulated cluster spends longer computing each real second
 // than the second lasts, and the drill slows down instead.

@@ -16,7 +16,7 @@ import {
   type RunResult,
   runPlaybook,
 } from './runtime.ts';
-import type { Playbook, Target } from './types.ts';
+import type { Playbook, Target, TimelineEntry } from './types.ts';
 
 export const DELIVERY_ACTIONS = [
   'opened',
@@ -267,16 +267,27 @@ async function recordTakeOver(
         ? `the previous run did not finish by ${lease.until}`
         : 'no run had started';
   logger.warn('incident run taken over', { incident_id: incident.id, reason });
-  await env.store.appendStep(incident.id, {
-    at: env.clock().toISOString(),
+  await recordDecision(env, incident, {
     step: 'take-over-run',
-    kind: 'decide',
-    target: targetKey(incident.target),
-    outcome: 'ok',
     dryRun: env.dryRun,
     before: lease,
     after: null,
     reason,
+  });
+}
+
+/** A `decide` step the delivery path takes outside any playbook run. */
+async function recordDecision(
+  env: DeliveryEnv<unknown>,
+  incident: Incident,
+  entry: Pick<TimelineEntry, 'step' | 'dryRun' | 'before' | 'after' | 'reason'>,
+): Promise<void> {
+  await env.store.appendStep(incident.id, {
+    ...entry,
+    at: env.clock().toISOString(),
+    kind: 'decide',
+    target: targetKey(incident.target),
+    outcome: 'ok',
     durationMs: 0,
   });
 }
@@ -306,16 +317,11 @@ async function recordResolution(
   incident: Incident,
   eventAt: string,
 ): Promise<void> {
-  await env.store.appendStep(incident.id, {
-    at: env.clock().toISOString(),
+  await recordDecision(env, incident, {
     step: 'alert-resolved',
-    kind: 'decide',
-    target: targetKey(incident.target),
-    outcome: 'ok',
     dryRun: incident.dryRun,
     before: null,
     after: { status: incident.status, resolvedAt: eventAt },
     reason: 'the alert source reports the alert resolved',
-    durationMs: 0,
   });
 }

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FAULT_KINDS } from '#local/cluster/faults.ts';
 import type { Incident } from '#shared/incidents/types.ts';
 import type { TimelineEntry } from '#shared/playbook/types.ts';
 
@@ -49,14 +50,7 @@ describe.concurrent('EvalEngineDown drill through the SNS event path', {
 }, () => {
   const drills: Record<string, Promise<Drill>> = {};
   beforeAll(() => {
-    for (const scenario of [
-      'oom-killed',
-      'crash-loop',
-      'dependency-down',
-      'image-pull',
-      'unschedulable',
-      'healthy',
-    ]) {
+    for (const scenario of FAULT_KINDS) {
       drills[scenario] = drillJson('--scenario', scenario);
     }
   });
