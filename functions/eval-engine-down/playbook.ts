@@ -6,12 +6,13 @@ import type {
 } from '#shared/playbook/types.ts';
 import type { EvalEngineDeps } from './deps.ts';
 import type { LogFinding, PodState } from './diagnose.ts';
+import { DEPENDENCIES } from './logs.ts';
 import {
   raiseMemoryLimit,
   readDeployment,
   restartDeployment,
 } from './steps/act.ts';
-import { checkDependency } from './steps/dependency.ts';
+import { checkDependency, type DependencyHealth } from './steps/dependency.ts';
 import { checkEvents, checkLogs, checkPods } from './steps/inspect.ts';
 import { imagePullReport, schedulingReport } from './steps/report.ts';
 import { verifyRecovery } from './steps/verify.ts';
@@ -84,6 +85,15 @@ async function fixCrashLoop(
     const reason = `crash blamed on ${blamed}: ${line}`;
     return escalate('escalate-dependency', reason);
   }
+  // No log line blamed one (a snapshot has no logs, a log may be cut):
+  // the engine cannot start without them, so look before restarting.
+  const down = await unhealthyDependency(ctx);
+  if (down) {
+    const reason =
+      `${down.dependency} (${down.name}) is unhealthy; a restart of the ` +
+      'engine would crash again';
+    return escalate('escalate-dependency', reason);
+  }
   const deployment = await deploymentOrNull(ctx);
   if (!deployment) {
     return missingDeployment(ctx);
@@ -93,6 +103,15 @@ async function fixCrashLoop(
     return { status: 'planned', reason: 'would restart the deployment' };
   }
   return verified(ctx, deployment, 'restarted after CrashLoopBackOff');
+}
+
+/** The first dependency (PostgreSQL, then Redis) found unhealthy. */
+async function unhealthyDependency(ctx: Ctx): Promise<DependencyHealth | null> {
+  for (const dependency of DEPENDENCIES) {
+    const health = await checkDependency(ctx, dependency);
+    if (!health.healthy) return health;
+  }
+  return null;
 }
 
 async function verified(

@@ -65,7 +65,7 @@ async function parse(argv: string[]): Promise<CliArgs | null> {
   const alertName = oneAlert(positionals);
   checkCombinations(values);
   const snapshot = values.snapshot
-    ? await readSnapshot(values.snapshot)
+    ? checkSnapshot(await readSnapshot(values.snapshot), alertName)
     : undefined;
   return {
     json: values.json,
@@ -152,11 +152,48 @@ async function readSnapshot(path: string): Promise<unknown> {
   if (!isKubeObject(parsed)) {
     throw new UsageError(
       `snapshot ${path} is not a Kubernetes List or object; make it with ` +
-        'kubectl get deployments,replicasets,pods,services,endpoints,events ' +
-        '-n tars -o json',
+        EXPORT.replace('NAMESPACE', 'tars'),
     );
   }
   return parsed;
+}
+
+interface KubeItem {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+}
+
+const EXPORT =
+  'kubectl get deployments,replicasets,pods,services,endpoints,events ' +
+  '-n NAMESPACE -o json';
+
+/**
+ * A snapshot must hold what the playbook reads: its deployment and that
+ * deployment's namespace's pods. Anything less would be "diagnosed" from
+ * objects the simulator made up.
+ */
+function checkSnapshot(snapshot: unknown, alertName: string): unknown {
+  const { namespace, deployment } = drillEntry(alertName).defaultTarget;
+  const list = snapshot as { items?: KubeItem[] };
+  const items = list.items ?? [snapshot as KubeItem];
+  const inNamespace = items.filter((i) => i.metadata?.namespace === namespace);
+  const has = (kind: string, name?: string) =>
+    inNamespace.some(
+      (i) => i.kind === kind && (!name || i.metadata?.name === name),
+    );
+  const missing = [
+    has('Deployment', deployment ?? undefined)
+      ? null
+      : `deployment ${namespace}/${deployment}`,
+    has('Pod') ? null : `pods in ${namespace}`,
+  ].filter((m) => m !== null);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `the snapshot has no ${missing.join(' and no ')}; make it with ` +
+        EXPORT.replace('NAMESPACE', namespace),
+    );
+  }
+  return snapshot;
 }
 
 function isKubeObject(value: unknown): boolean {

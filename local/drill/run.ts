@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { dedupKey } from '#shared/alerts/dedup-key.ts';
 import { resetConfig } from '#shared/config.ts';
@@ -74,13 +76,16 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /**
- * Ctrl-C or a kill closes the world first, so no server, port or temp
- * file outlives the drill. Returns what removes the handlers again.
+ * Ctrl-C or a kill removes the world's temp files and exits, so nothing
+ * outlives the drill. Returns what removes the handlers again.
  */
 function closeOnSignal(world: World): () => void {
   const handlers = Object.entries(SIGNAL_EXIT).map(([signal, code]) => {
+    // Exiting ends every server with the process; closing them first
+    // would fail the handler's requests still in flight inside dynalite.
     const handler = () => {
-      void world.close().finally(() => process.exit(code));
+      rmSync(dirname(world.kubeconfigPath), { recursive: true, force: true });
+      process.exit(code);
     };
     process.once(signal, handler);
     return () => process.off(signal, handler);

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '#local/cluster/faults.ts';
@@ -177,6 +180,32 @@ describe('drill usage errors', () => {
       code: 2,
       stderr: expect.stringContaining('drillable: EvalEngineDown'),
     });
+  });
+
+  it('refuses a snapshot without the pods it would diagnose', async () => {
+    // Prepare: the deployment alone, as `kubectl get deployment` gives it
+    const list = JSON.parse(readFileSync(SNAPSHOT, 'utf8'));
+    list.items = list.items.filter(
+      (item: { kind: string }) => item.kind === 'Deployment',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'drill-test-'));
+    const path = join(dir, 'deployments-only.json');
+    writeFileSync(path, JSON.stringify(list));
+
+    // Act
+    const failed = run(process.execPath, [
+      'local/cli/drill.ts',
+      'EvalEngineDown',
+      '--snapshot',
+      path,
+    ]);
+
+    // Assess
+    await expect(failed).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('the snapshot has no pods in tars'),
+    });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses to add a fault to a snapshot', async () => {

@@ -20,13 +20,45 @@ interface World {
   events?: CoreV1Event[];
   logs?: string;
   deployment?: V1Deployment;
+  /** Dependencies that are down (no ready pod, no endpoint). */
+  down?: string[];
+}
+
+const DEPENDENCY_APPS = ['tars-postgres', 'tars-redis'];
+
+/** A dependency's pod, running and ready. */
+function runningPod(app: string): V1Pod {
+  return {
+    metadata: { name: `${app}-0`, labels: { app } },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [
+        {
+          name: app,
+          image: `${app}:1`,
+          imageID: '',
+          ready: true,
+          restartCount: 0,
+          state: { running: { startedAt: new Date('2023-05-01T00:00:00Z') } },
+        },
+      ],
+    },
+  };
+}
+
+function dependencyUp(world: World, app: string): boolean {
+  return DEPENDENCY_APPS.includes(app) && !world.down?.includes(app);
 }
 
 function fakeCluster(world: World, patches: PatchArgs[]): Cluster {
   const deployment = world.deployment ?? engineDeployment('4Gi');
   return {
-    listPods: async ({ labelSelector }) =>
-      labelSelector === 'app=tars-eval-engine' ? world.pods : [],
+    listPods: async ({ labelSelector }) => {
+      if (labelSelector === 'app=tars-eval-engine') return world.pods;
+      const app = labelSelector?.replace('app=', '') ?? '';
+      return dependencyUp(world, app) ? [runningPod(app)] : [];
+    },
     listEvents: async () => world.events ?? [],
     readLogs: async () => world.logs ?? '',
     readDeployment: async () => deployment,
@@ -37,7 +69,10 @@ function fakeCluster(world: World, patches: PatchArgs[]): Cluster {
     restartDeployment: async () => deployment,
     listReplicaSets: async () => [],
     readService: async () => null,
-    readEndpoints: async () => null,
+    readEndpoints: async ({ name }) =>
+      dependencyUp(world, name)
+        ? { subsets: [{ addresses: [{ ip: '10.0.0.9' }] }] }
+        : null,
     proxyGet: async () => ({ status: 200, body: { status: 'ok' } }),
     waitForRollout: async () => ({ state: 'done', reason: 'ok', status: null }),
   };
@@ -170,6 +205,7 @@ describe('eval-engine-down playbook', () => {
     const world = {
       pods: [pod('pod-crashloopbackoff-lastState-error.json')],
       logs,
+      down: ['tars-postgres'],
     };
 
     const { verdict, steps, patches } = await run(world);
@@ -221,6 +257,27 @@ describe('eval-engine-down playbook', () => {
 
     expect(verdict.status).toBe('mitigated');
     expect(steps).toContain('restart-deployment');
+  });
+
+  it('escalates a crash loop while PostgreSQL is down, logs or not', async () => {
+    // Prepare: a snapshot replay has no logs to blame anyone
+    const world = {
+      pods: [pod('pod-crashloopbackoff-lastState-error.json')],
+      logs: '',
+      down: ['tars-postgres'],
+    };
+
+    // Act
+    const { verdict, steps, patches } = await run(world);
+
+    // Assess
+    expect(verdict).toMatchObject({
+      status: 'escalate',
+      step: 'escalate-dependency',
+    });
+    expect(verdict.reason).toMatch(/postgresql \(tars-postgres\) is unhealthy/);
+    expect(steps).not.toContain('restart-deployment');
+    expect(patches).toEqual([]);
   });
 
   it('reports the image and the specific pull error', async () => {
