@@ -101,4 +101,10 @@ function jsonOrText(text: string): unknown {
   }
 }
 
-if (import.meta.main) process.exitCode = await main(process.argv.slice(2));
+if (import.meta.main) {
+  // A reader that stops early (| head) is not an error of the parser's.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  process.exitCode = await main(process.argv.slice(2));
+}
