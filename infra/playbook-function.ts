@@ -17,7 +17,7 @@ import {
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { CatalogEntry } from '#shared/playbook/catalog.ts';
+import { alertNames, type CatalogEntry } from '#shared/playbook/catalog.ts';
 
 export interface PlaybookFunctionProps {
   readonly entry: CatalogEntry;
@@ -86,7 +86,7 @@ export class PlaybookFunction extends Construct {
   }
 
   private subscribe(props: PlaybookFunctionProps): void {
-    const names = props.entry.matchers.map((m) => m.alertname);
+    const names = alertNames([props.entry]);
     const dlq = this.deadLetters;
 
     props.alerts.addSubscription(
@@ -94,7 +94,7 @@ export class PlaybookFunction extends Construct {
         deadLetterQueue: dlq,
         filterPolicy: {
           alertname: SubscriptionFilter.stringFilter({
-            allowlist: [...new Set(names)],
+            allowlist: names,
           }),
         },
       }),
@@ -104,7 +104,7 @@ export class PlaybookFunction extends Construct {
         deadLetterQueue: dlq,
         filterPolicyWithMessageBody: {
           AlarmName: FilterOrPolicy.filter(
-            SubscriptionFilter.stringFilter({ allowlist: [...new Set(names)] }),
+            SubscriptionFilter.stringFilter({ allowlist: names }),
           ),
         },
       }),

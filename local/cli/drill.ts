@@ -42,7 +42,7 @@ class UsageError extends Error {
 }
 
 interface CliArgs {
-  options: Omit<DrillOptions, 'onStep' | 'onPublish' | 'onDeliver'>;
+  options: Omit<DrillOptions, 'onStep' | 'onDeliver'>;
   json: boolean;
 }
 

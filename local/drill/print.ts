@@ -2,7 +2,7 @@ import { formatIncident, formatPublish, formatStep } from './format.ts';
 import type { DrillOptions, DrillResult } from './run.ts';
 import { runDrill } from './run.ts';
 
-type Options = Omit<DrillOptions, 'onStep' | 'onPublish' | 'onDeliver'>;
+type Options = Omit<DrillOptions, 'onStep' | 'onDeliver'>;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 

@@ -33,7 +33,6 @@ export interface DrillOptions {
   verbose?: boolean;
   /** Called for each timeline entry as it is written. */
   onStep?: (entry: TimelineEntry) => void;
-  onPublish?: (publish: CapturedPublish) => void;
   /** Called when an alert is delivered to the function. */
   onDeliver?: (what: { status: string; messageId: string }) => void;
 }
@@ -100,7 +99,6 @@ async function drillIn(
   entry: CatalogEntry,
   options: DrillOptions,
 ): Promise<DrillResult> {
-  if (options.onPublish) world.sns.onPublish(options.onPublish);
   const handler = await loadHandler(world, entry, options);
   const store = createIncidentStore({
     doc: world.dynamo.doc,

@@ -96,9 +96,10 @@ export async function processDelivery<Deps>(
       reason,
     };
   }
-  const keyed = { ...delivered, alert: keyedByTarget(alert, entry) };
+  const target = resolveTarget(alert, entry);
+  const keyed = { ...delivered, alert: keyedByTarget(alert, target) };
   if (alert.status === 'firing') {
-    return fire(env, keyed, { entry, base, leaseUntil });
+    return fire(env, keyed, { entry, target, base, leaseUntil });
   }
   if (alert.status === 'resolved') return resolve(env, keyed, base);
 
@@ -115,9 +116,8 @@ export async function processDelivery<Deps>(
  */
 function keyedByTarget(
   alert: NormalizedAlert,
-  entry: CatalogEntry,
+  target: Target,
 ): NormalizedAlert {
-  const target = resolveTarget(alert, entry);
   const labels: Record<string, string> = {
     ...alert.labels,
     namespace: target.namespace,
@@ -138,6 +138,7 @@ function eventTime(
 
 interface FireInput {
   entry: CatalogEntry;
+  target: Target;
   base: Base;
   leaseUntil: string;
 }
@@ -148,7 +149,7 @@ async function fire<Deps>(
   input: FireInput,
 ): Promise<DeliveryResult> {
   const { alert } = delivered;
-  const target = resolveTarget(alert, input.entry);
+  const { target } = input;
   // Adapters first: if they cannot be built, the delivery is retried before
   // an incident exists, instead of opening one nobody will run.
   const deps = await env.deps();
