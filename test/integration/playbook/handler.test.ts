@@ -4,12 +4,17 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IncidentStoreError } from '#shared/incidents/errors.ts';
 import { createIncidentStore } from '#shared/incidents/store.ts';
-import { createPlaybookHandler } from '#shared/playbook/handler.ts';
+import {
+  createPlaybookHandler,
+  type HandlerOverrides,
+} from '#shared/playbook/handler.ts';
+import type { Playbook } from '#shared/playbook/types.ts';
 import { type LocalDynamo, startDynalite } from '#test/support/dynalite.ts';
 import {
   newThing,
   recordingNotifier,
   restartPlaybook,
+  type Thing,
 } from './test-playbook.ts';
 
 const FIXTURES = new URL('../../fixtures/playbook/', import.meta.url);
@@ -67,6 +72,24 @@ function snsEvent(message: unknown, messageId: string) {
   return event;
 }
 
+/** The real handler over this file's dynalite, the test playbook and thing. */
+function handlerFor(
+  playbook: Playbook<{ thing: Thing }>,
+  thing: Thing,
+  overrides: HandlerOverrides = {},
+) {
+  return createPlaybookHandler({
+    playbook,
+    deps: () => ({ thing }),
+    overrides: {
+      dynamo: dynamo.client,
+      tableName: dynamo.tableName,
+      notifier: recordingNotifier(),
+      ...overrides,
+    },
+  });
+}
+
 function setup() {
   workload += 1;
   const deployment = `tars-eval-engine-${workload}`;
@@ -83,16 +106,7 @@ function setup() {
       return base.run(ctx);
     },
   };
-  const handler = createPlaybookHandler({
-    playbook,
-    deps: () => ({ thing }),
-    overrides: {
-      dynamo: dynamo.client,
-      tableName: dynamo.tableName,
-      notifier: recordingNotifier(),
-      metrics,
-    },
-  });
+  const handler = handlerFor(playbook, thing, { metrics });
   const metricNames = () => added.mock.calls.map((call) => call[0]);
   return { deployment, thing, handler, run, metricNames };
 }
@@ -319,17 +333,10 @@ describe('the run lease', () => {
           return base.run(ctx);
         },
       };
-      return createPlaybookHandler({
-        playbook,
-        deps: () => ({ thing }),
-        overrides: {
-          dynamo: dynamo.client,
-          tableName: dynamo.tableName,
-          notifier: recordingNotifier(),
-          metrics: quietMetrics(),
-          clock: options.now,
-          dryRun: options.dryRun ?? false,
-        },
+      return handlerFor(playbook, thing, {
+        metrics: quietMetrics(),
+        clock: options.now,
+        dryRun: options.dryRun ?? false,
       });
     };
     return { deployment, thing, runs, handler };
@@ -425,16 +432,11 @@ describe('pages that fail', () => {
         throw new Error('SNS said no');
       },
     };
-    const handler = createPlaybookHandler({
-      playbook: restartPlaybook({ name: 'eval-engine-high-restart-rate' }),
-      deps: () => ({ thing }),
-      overrides: {
-        dynamo: dynamo.client,
-        tableName: dynamo.tableName,
-        notifier,
-        metrics,
-      },
-    });
+    const handler = handlerFor(
+      restartPlaybook({ name: 'eval-engine-high-restart-rate' }),
+      thing,
+      { notifier, metrics },
+    );
     const event = snsEvent(webhook(firing, deployment), `m-${deployment}`);
 
     // Act
@@ -452,16 +454,10 @@ describe('pages that fail', () => {
 describe('one problem, two sources', () => {
   it('joins an alarm without workload labels to the alert for its default target', async () => {
     // Prepare: EvalEngineDown's default target is tars/tars-eval-engine
-    const handler = createPlaybookHandler({
-      playbook: restartPlaybook({ name: 'eval-engine-down' }),
-      deps: () => ({ thing: newThing() }),
-      overrides: {
-        dynamo: dynamo.client,
-        tableName: dynamo.tableName,
-        notifier: recordingNotifier(),
-        metrics: new Metrics({ namespace: 'TARS/OnCall' }),
-      },
-    });
+    const handler = handlerFor(
+      restartPlaybook({ name: 'eval-engine-down' }),
+      newThing(),
+    );
     const down = structuredClone(firing);
     for (const a of down.alerts) {
       a.labels = {

@@ -72,7 +72,8 @@ function crashLooping(
     },
     annotations: {
       description:
-        'Pod traefik/traefik-sz7b4 (traefik) is in waiting state (reason: "CrashLoopBackOff") on cluster .',
+        'Pod traefik/traefik-sz7b4 (traefik) is in waiting state (reason: ' +
+        '"CrashLoopBackOff") on cluster .',
       runbook_url:
         'https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping',
       summary: 'Pod is crash looping.',
@@ -133,7 +134,9 @@ const ecsCpuOk: NormalizedAlert = {
   annotations: {
     description: 'Testing for the Alarms processing Lambda',
     reason:
-      'Threshold Crossed: 1 out of the last 1 datapoints [0.05164275070031484 (18/10/22 20:13:00)] was not greater than the threshold (0.059) (minimum 1 datapoint for ALARM -> OK transition).',
+      'Threshold Crossed: 1 out of the last 1 datapoints ' +
+      '[0.05164275070031484 (18/10/22 20:13:00)] was not greater than the ' +
+      'threshold (0.059) (minimum 1 datapoint for ALARM -> OK transition).',
   },
   startsAt: null,
   endsAt: '2022-10-18T20:15:10.941Z',
@@ -154,7 +157,9 @@ const lambdaConcurrency: NormalizedAlert = {
   },
   annotations: {
     reason:
-      'Threshold Crossed: 1 out of the last 1 datapoints [6.0 (25/09/22 18:49:00)] was greater than the threshold (5.0) (minimum 1 datapoint for OK -> ALARM transition).',
+      'Threshold Crossed: 1 out of the last 1 datapoints [6.0 (25/09/22 ' +
+      '18:49:00)] was greater than the threshold (5.0) (minimum 1 ' +
+      'datapoint for OK -> ALARM transition).',
   },
   startsAt: '2022-09-25T18:50:37.811Z',
   endsAt: null,
@@ -178,7 +183,9 @@ const awsExampleAlarm: NormalizedAlert = {
   annotations: {
     description: 'EXAMPLE',
     reason:
-      'Threshold Crossed: 1 out of the last 1 datapoints [1234.0 (06/03/15 17:43:27)] was greater than the threshold (0.0) (minimum 1 datapoint for OK -> ALARM transition).',
+      'Threshold Crossed: 1 out of the last 1 datapoints [1234.0 (06/03/15 ' +
+      '17:43:27)] was greater than the threshold (0.0) (minimum 1 ' +
+      'datapoint for OK -> ALARM transition).',
   },
   startsAt: '2015-06-03T17:43:27.123Z',
   endsAt: null,

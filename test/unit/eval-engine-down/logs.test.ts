@@ -55,7 +55,8 @@ describe('findErrorLine', () => {
   it('blames redis for a refused connection on its port', () => {
     const text = [
       'INFO starting worker',
-      'redis.exceptions.ConnectionError: Error 111 connecting to tars-redis:6379. Connection refused.',
+      'redis.exceptions.ConnectionError: Error 111 connecting to ' +
+        'tars-redis:6379. Connection refused.',
     ].join('\n');
 
     expect(findErrorLine(text)).toMatchObject({
