@@ -73,8 +73,8 @@ function newEntryReader(
     const incident = await store.findByDedupKey(key);
     if (!incident) return;
     const timeline = await store.timeline(incident.id);
-    // An entry is stamped when its step started, so one written late (an
-    // act after its guard) can sort before entries already shown.
+    // Entries written by several writers of one incident (a take-over,
+    // the resolving alert) can interleave; each is shown once.
     for (const entry of timeline) {
       const id = entryKey(entry);
       if (shown.has(id)) continue;

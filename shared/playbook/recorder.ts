@@ -14,7 +14,10 @@ export interface StepRecord {
   tier?: number;
 }
 
-/** Writes timeline entries for one run, timing each from `start()`. */
+/**
+ * Writes timeline entries for one run, timing each from `start()` and
+ * stamping it when it is written.
+ */
 export interface Recorder {
   /** A stopwatch: call the returned function to record the finished step. */
   start(): (record: StepRecord) => Promise<TimelineEntry>;
@@ -64,7 +67,10 @@ function toEntry(
   options: { defaultTarget: string; dryRun: boolean },
 ): TimelineEntry {
   const entry: TimelineEntry = {
-    at: began.toISOString(),
+    // Stamped when the step is written, so the timeline reads in the order
+    // things were recorded even when one step records another inside it
+    // (a guard inside the act it stops); `durationMs` says when it began.
+    at: ended.toISOString(),
     step: record.step,
     kind: record.kind,
     target: record.target === undefined ? options.defaultTarget : record.target,

@@ -39,6 +39,7 @@ export interface Target {
 
 /** One step of an incident, stored as its own item. */
 export interface TimelineEntry {
+  /** When the step was recorded, i.e. when it ended. */
   at: string;
   /** kebab-case, e.g. `raise-memory-limit`, `page-tier-1`. */
   step: string;
